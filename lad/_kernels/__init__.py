@@ -1,0 +1,1 @@
+"""Numba kernels: plain functions over arrays, one per (algorithm, loss, layout)."""

@@ -1,0 +1,1 @@
+"""Solver drivers: Python outer loops around the Numba kernels, over plain arrays."""

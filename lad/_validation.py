@@ -1,0 +1,171 @@
+"""Input validation and kernel-input normalisation.
+
+This is the only module that imports private scikit-learn helpers, so a change in
+scikit-learn's internals touches one file. Everything that reaches a kernel passes
+through :func:`as_kernel_inputs`: float64, a fixed layout, int32 sparse indices and
+read-only views, so each kernel compiles exactly one signature.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.utils._param_validation import (  # noqa: F401  (re-exported)
+    Interval,
+    StrOptions,
+)
+from sklearn.utils.validation import _check_sample_weight, check_array, validate_data
+
+__all__ = [
+    "Interval",
+    "StrOptions",
+    "DenseDesign",
+    "CSCDesign",
+    "check_params",
+    "validate_fit_data",
+    "validate_predict_data",
+    "as_kernel_inputs",
+    "normalized_weights",
+]
+
+
+@dataclass(frozen=True)
+class DenseDesign:
+    """A dense design matrix ready for the kernels (float64, F-ordered, read-only)."""
+
+    X: np.ndarray
+
+    @property
+    def shape(self):
+        """Return ``(n_samples, n_features)``."""
+        return self.X.shape
+
+    def matvec(self, w):
+        """Return ``X @ w``."""
+        return self.X @ w
+
+    def rmatvec(self, v):
+        """Return ``X.T @ v``."""
+        return self.X.T @ v
+
+
+@dataclass(frozen=True)
+class CSCDesign:
+    """A canonical CSC matrix as read-only arrays (float64 data, int32 indices)."""
+
+    data: np.ndarray
+    indices: np.ndarray
+    indptr: np.ndarray
+    shape: tuple
+
+    def _matrix(self):
+        return sp.csc_matrix((self.data, self.indices, self.indptr), shape=self.shape)
+
+    def matvec(self, w):
+        """Return ``X @ w``."""
+        return self._matrix() @ w
+
+    def rmatvec(self, v):
+        """Return ``X.T @ v``."""
+        return self._matrix().T @ v
+
+
+def check_params(estimator):
+    """Validate constructor parameters against ``estimator._parameter_constraints``."""
+    estimator._validate_params()
+
+
+def _readonly(a):
+    view = a.view()
+    view.flags.writeable = False
+    return view
+
+
+def validate_fit_data(estimator, X, y, sample_weight=None):
+    """Validate ``X``, ``y`` and ``sample_weight`` for ``fit``, in scikit-learn's style.
+
+    Returns ``(X, y, sample_weight)``: X as a float32/float64 array or CSC/CSR matrix
+    (its dtype is the dtype of the fitted attributes), ``y`` as float64 of shape
+    (n_samples,) or (n_samples, n_targets), and ``sample_weight`` as float64 or None.
+    Raises ``ValueError`` for non-finite, complex, empty or misshaped input, and for
+    negative weights or weights that sum to zero.
+    """
+    X, y = validate_data(
+        estimator,
+        X,
+        y,
+        accept_sparse=["csc", "csr"],
+        dtype=[np.float64, np.float32],
+        multi_output=True,
+        y_numeric=True,
+    )
+    y = check_array(y, ensure_2d=False, dtype=np.float64, input_name="y")
+    if y.ndim == 2 and y.shape[1] == 0:
+        raise ValueError("y has 0 target columns; at least one is required.")
+    if sample_weight is not None:
+        sample_weight = _check_sample_weight(
+            sample_weight, X, dtype=np.float64, ensure_non_negative=True
+        )
+        total = sample_weight.sum()
+        if not total > 0:
+            raise ValueError(
+                "The sample weights sum to zero: at least one sample needs a "
+                "positive weight."
+            )
+    return X, y, sample_weight
+
+
+def validate_predict_data(estimator, X):
+    """Validate ``X`` for ``predict`` (no reset of ``n_features_in_``)."""
+    return validate_data(
+        estimator,
+        X,
+        accept_sparse=["csr", "csc"],
+        dtype=[np.float64, np.float32],
+        reset=False,
+    )
+
+
+def normalized_weights(sample_weight, n_samples):
+    """Weights rescaled to sum to ``n_samples`` as a read-only float64 array.
+
+    ``None`` becomes an empty array, which the kernels read as unit weights.
+    """
+    if sample_weight is None:
+        return _readonly(np.empty(0))
+    sw = np.asarray(sample_weight, dtype=np.float64)
+    sw = sw * (n_samples / sw.sum())
+    return _readonly(np.ascontiguousarray(sw))
+
+
+def as_kernel_inputs(X):
+    """Return a :class:`DenseDesign` or :class:`CSCDesign` for a validated ``X``.
+
+    Copies only when the dtype or layout must change (one copy at most). Sparse input
+    becomes canonical CSC (duplicates summed) with int32 indices; a matrix whose
+    indices do not fit int32 gets a clear ``ValueError``.
+    """
+    if sp.issparse(X):
+        X = X.tocsc()
+        if not X.has_canonical_format:
+            X = X.copy()
+            X.sum_duplicates()
+        limit = np.iinfo(np.int32).max
+        if X.nnz > limit or max(X.shape) > limit:
+            raise ValueError(
+                "Sparse X is too large for 32-bit indices "
+                f"(nnz={X.nnz}, shape={X.shape}); lad supports up to {limit}."
+            )
+        data = np.ascontiguousarray(X.data, dtype=np.float64)
+        indices = np.ascontiguousarray(X.indices, dtype=np.int32)
+        indptr = np.ascontiguousarray(X.indptr, dtype=np.int32)
+        return CSCDesign(
+            _readonly(data), _readonly(indices), _readonly(indptr), tuple(X.shape)
+        )
+    X = np.asfortranarray(X, dtype=np.float64)
+    return DenseDesign(_readonly(X))
+
+
+def as_target(y):
+    """A contiguous float64 copy-free read-only view of a 1-D target."""
+    return _readonly(np.ascontiguousarray(y, dtype=np.float64))

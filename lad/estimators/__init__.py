@@ -1,0 +1,5 @@
+"""Public estimators (re-exports only)."""
+
+from ._lasso import LassoL1
+
+__all__ = ["LassoL1"]

@@ -1,0 +1,50 @@
+"""Helpers shared by the estimators: seeds, warnings, prediction, stored results."""
+
+import warnings
+
+import numpy as np
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.utils import check_random_state
+from sklearn.utils.validation import check_is_fitted
+
+from .._validation import validate_predict_data
+
+
+def selection_seed(selection, random_state):
+    """Kernel seed: -1 for cyclic selection, else a seed drawn from ``random_state``."""
+    if selection != "random":
+        return -1
+    return int(check_random_state(random_state).randint(np.iinfo(np.int32).max))
+
+
+def warn_if_unconverged(estimator, result, *, target=None, param="max_iter"):
+    """Issue a ``ConvergenceWarning`` stating how far from optimal a solve stopped."""
+    if result.converged:
+        return
+    which = "" if target is None else f" (target {target})"
+    warnings.warn(
+        f"{type(estimator).__name__} did not converge{which} after "
+        f"{result.n_iter} iterations: duality gap {result.dual_gap:.3e} > "
+        f"tolerance {result.tol:.3e}. The returned coefficients are the last "
+        f"iterate; increase `{param}`, scale the features, or increase `alpha`.",
+        ConvergenceWarning,
+        stacklevel=3,
+    )
+
+
+def check_finite_result(coef, intercept):
+    """Refuse to return non-finite parameters (overflowing data, for instance)."""
+    if not (np.all(np.isfinite(coef)) and np.all(np.isfinite(intercept))):
+        raise ValueError(
+            "The solver produced non-finite coefficients. The input data may "
+            "contain values too large to be represented; rescale it."
+        )
+
+
+def predict_linear(estimator, X):
+    """``X @ coef_.T + intercept_`` after the usual fitted/feature checks."""
+    check_is_fitted(estimator)
+    X = validate_predict_data(estimator, X)
+    coef = estimator.coef_
+    out = X @ coef.T + estimator.intercept_
+    return np.asarray(out).astype(coef.dtype, copy=False)

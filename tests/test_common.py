@@ -1,0 +1,16 @@
+"""The scikit-learn estimator contract, run on every public estimator configuration."""
+
+from sklearn.utils.estimator_checks import parametrize_with_checks
+
+from lad import LassoL1
+
+ESTIMATORS = [
+    LassoL1(alpha=0.1),
+    LassoL1(alpha=0.1, precompute=True),
+    LassoL1(alpha=0.1, selection="random", random_state=0, positive=True),
+]
+
+
+@parametrize_with_checks(ESTIMATORS)
+def test_sklearn_compatible(estimator, check):
+    check(estimator)
