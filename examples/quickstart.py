@@ -23,7 +23,7 @@ alpha = 0.5
 model = LassoL1(alpha=alpha, tol=1e-10).fit(X, y)
 print(model)
 print(f"intercept: {model.intercept_:.4f}")
-for name, c in zip(names, model.coef_):
+for name, c in zip(names, model.coef_, strict=True):
     print(f"  {name:>4}  {c:9.3f}")
 
 # %%

@@ -26,6 +26,7 @@ __all__ = [
     "validate_predict_data",
     "as_kernel_inputs",
     "normalized_weights",
+    "readonly",
 ]
 
 
@@ -75,7 +76,8 @@ def check_params(estimator):
     estimator._validate_params()
 
 
-def _readonly(a):
+def readonly(a):
+    """A read-only view of ``a``: kernels then see one fixed array type."""
     view = a.view()
     view.flags.writeable = False
     return view
@@ -132,10 +134,10 @@ def normalized_weights(sample_weight, n_samples):
     ``None`` becomes an empty array, which the kernels read as unit weights.
     """
     if sample_weight is None:
-        return _readonly(np.empty(0))
+        return readonly(np.empty(0))
     sw = np.asarray(sample_weight, dtype=np.float64)
     sw = sw * (n_samples / sw.sum())
-    return _readonly(np.ascontiguousarray(sw))
+    return readonly(np.ascontiguousarray(sw))
 
 
 def as_kernel_inputs(X):
@@ -160,12 +162,12 @@ def as_kernel_inputs(X):
         indices = np.ascontiguousarray(X.indices, dtype=np.int32)
         indptr = np.ascontiguousarray(X.indptr, dtype=np.int32)
         return CSCDesign(
-            _readonly(data), _readonly(indices), _readonly(indptr), tuple(X.shape)
+            readonly(data), readonly(indices), readonly(indptr), tuple(X.shape)
         )
     X = np.asfortranarray(X, dtype=np.float64)
-    return DenseDesign(_readonly(X))
+    return DenseDesign(readonly(X))
 
 
 def as_target(y):
     """A contiguous float64 copy-free read-only view of a 1-D target."""
-    return _readonly(np.ascontiguousarray(y, dtype=np.float64))
+    return readonly(np.ascontiguousarray(y, dtype=np.float64))

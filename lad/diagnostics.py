@@ -12,6 +12,7 @@ import scipy.sparse as sp
 from ._report import SparsityReport
 
 __all__ = [
+    "certify",
     "objective",
     "duality_gap",
     "kkt_violation",
@@ -46,8 +47,19 @@ def _prepare(X, y, coef, intercept, sample_weight, alpha, loss):
                 "sample_weight must be non-negative, of shape (n_samples,), "
                 "with a positive sum."
             )
-    r = y - X @ coef - float(intercept)
+    r = y - _predict(X, coef) - float(intercept)
     return X, r, coef, sw
+
+
+def _predict(X, coef):
+    # Sparse models touch only their support columns, so a certificate after a fit
+    # costs one pass over X (for X'r), not two.
+    nz = np.flatnonzero(coef)
+    if 10 * nz.size >= coef.size:
+        return np.asarray(X @ coef).ravel()
+    if nz.size == 0:
+        return np.zeros(X.shape[0])
+    return np.asarray(X[:, nz] @ coef[nz]).ravel()
 
 
 def objective(X, y, coef, intercept=0.0, *, alpha, loss="squared", sample_weight=None):
@@ -154,17 +166,30 @@ def duality_gap(
     0.0
     """
     X, r, coef, sw = _prepare(X, y, coef, intercept, sample_weight, alpha, loss)
+    c, xsw = _correlations(X, r, sw)
+    return _squared_gap(y, r, coef, sw, alpha, fit_intercept, positive, c, xsw)
+
+
+def _correlations(X, r, sw):
+    # One pass over X gives both X'S r / W and X' sw.
+    G = np.asarray(X.T @ np.column_stack([sw * r, sw]))
+    return G[:, 0] / sw.sum(), G[:, 1]
+
+
+def _squared_gap(y, r, coef, sw, alpha, fit_intercept, positive, c, xsw):
+    # c = X'S r / W. Centring the dual point shifts X'S theta by (sum S r / W) X'sw.
     W = sw.sum()
     lam = alpha * W
-    theta = r - (sw @ r) / W if fit_intercept else r.copy()
-    g = np.asarray(X.T @ (sw * theta)).ravel()
+    mean_r = float(sw @ r) / W if fit_intercept else 0.0
+    theta = r - mean_r
+    g = c * W - mean_r * xsw
     dual_norm = float(np.max(g if positive else np.abs(g), initial=0.0))
     scale = 1.0 if dual_norm <= lam else lam / dual_norm
     theta *= scale
     primal = 0.5 * float(sw @ (r * r)) + lam * float(np.abs(coef).sum())
     y_arr = np.asarray(y, dtype=np.float64)
     dual = float(sw @ (y_arr * theta)) - 0.5 * float(sw @ (theta * theta))
-    return max(primal - dual, 0.0) / W
+    return float(max(primal - dual, 0.0) / W)
 
 
 def kkt_violation(
@@ -221,8 +246,12 @@ def kkt_violation(
     0.4
     """
     X, r, coef, sw = _prepare(X, y, coef, intercept, sample_weight, alpha, loss)
+    c = np.asarray(X.T @ (sw * r)).ravel() / sw.sum()
+    return _squared_kkt(r, coef, sw, c, alpha, fit_intercept, positive)
+
+
+def _squared_kkt(r, coef, sw, c, alpha, fit_intercept, positive):
     W = sw.sum()
-    c = np.asarray(X.T @ (sw * r)).ravel() / W
     viol = np.where(
         coef > 0,
         np.abs(c - alpha),
@@ -235,6 +264,66 @@ def kkt_violation(
     if fit_intercept:
         worst = max(worst, abs(float(sw @ r)) / W)
     return worst
+
+
+def certify(
+    X,
+    y,
+    coef,
+    intercept=0.0,
+    *,
+    alpha,
+    loss="squared",
+    sample_weight=None,
+    fit_intercept=True,
+    positive=False,
+):
+    """Objective, duality gap and KKT violation of a candidate, in one pass over X.
+
+    Parameters
+    ----------
+    X : {array-like, sparse matrix} of shape (n_samples, n_features)
+        Design matrix.
+    y : array-like of shape (n_samples,)
+        Target.
+    coef : array-like of shape (n_features,)
+        Candidate coefficients.
+    intercept : float, default=0.0
+        Candidate intercept.
+    alpha : float
+        Penalty strength.
+    loss : {"squared"}, default="squared"
+        Data-fit term.
+    sample_weight : array-like of shape (n_samples,), default=None
+        Non-negative weights.
+    fit_intercept : bool, default=True
+        Whether the intercept is a free variable of the problem.
+    positive : bool, default=False
+        Whether the coefficients are constrained to be non-negative.
+
+    Returns
+    -------
+    dict
+        ``{"objective": ..., "duality_gap": ..., "kkt_violation": ...}``, the values
+        of :func:`objective`, :func:`duality_gap` and :func:`kkt_violation`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from lad.diagnostics import certify
+    >>> X = np.eye(2); y = np.array([1.0, 3.0])
+    >>> {k: round(v, 6) for k, v in certify(X, y, [0.0, 0.0], 2.0, alpha=10.0).items()}
+    {'objective': 0.5, 'duality_gap': 0.0, 'kkt_violation': 0.0}
+    """
+    X, r, coef, sw = _prepare(X, y, coef, intercept, sample_weight, alpha, loss)
+    W = sw.sum()
+    c, xsw = _correlations(X, r, sw)
+    gap = _squared_gap(y, r, coef, sw, alpha, fit_intercept, positive, c, xsw)
+    return {
+        "objective": float(0.5 * (sw @ (r * r)) / W + alpha * np.abs(coef).sum()),
+        "duality_gap": float(gap),
+        "kkt_violation": _squared_kkt(r, coef, sw, c, alpha, fit_intercept, positive),
+    }
 
 
 def support(coef, atol=0.0):

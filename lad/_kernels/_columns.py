@@ -4,6 +4,43 @@ import numpy as np
 from numba import njit
 
 
+# Pure reductions: "reassoc" lets LLVM vectorise them.
+@njit(cache=True, nogil=True, fastmath={"reassoc", "contract"})
+def _col_sum(X, j, sw):
+    acc = 0.0
+    if sw.shape[0] == 0:
+        for i in range(X.shape[0]):
+            acc += X[i, j]
+    else:
+        for i in range(X.shape[0]):
+            acc += sw[i] * X[i, j]
+    return acc
+
+
+@njit(cache=True, nogil=True, fastmath={"reassoc", "contract"})
+def _col_centered_sq(X, j, m, sw):
+    acc = 0.0
+    if sw.shape[0] == 0:
+        for i in range(X.shape[0]):
+            d = X[i, j] - m
+            acc += d * d
+    else:
+        for i in range(X.shape[0]):
+            d = X[i, j] - m
+            acc += sw[i] * d * d
+    return acc
+
+
+@njit(cache=True, nogil=True)
+def _col_is_constant(X, j):
+    # Exits at the first differing entry, so it costs O(1) for almost every column.
+    first = X[0, j]
+    for i in range(1, X.shape[0]):
+        if X[i, j] != first:
+            return False
+    return True
+
+
 @njit(cache=True, nogil=True)
 def col_stats_dense(X, sw, fit_intercept):
     """Weighted column means and centred weighted squared norms of an F-ordered X.
@@ -13,29 +50,17 @@ def col_stats_dense(X, sw, fit_intercept):
     done per element so that columns with large offsets keep their precision.
     """
     n_samples, n_features = X.shape
-    weighted = sw.shape[0] > 0
     xmean = np.zeros(n_features)
     col_sq = np.zeros(n_features)
     for j in range(n_features):
-        m = 0.0
-        if fit_intercept:
-            for i in range(n_samples):
-                m += (sw[i] * X[i, j]) if weighted else X[i, j]
-            m /= n_samples
-        acc = 0.0
-        lo = np.inf
-        hi = -np.inf
-        for i in range(n_samples):
-            d = X[i, j] - m
-            acc += (sw[i] * d * d) if weighted else d * d
-            lo = min(lo, X[i, j])
-            hi = max(hi, X[i, j])
+        m = _col_sum(X, j, sw) / n_samples if fit_intercept else 0.0
         # A constant column carries no signal once centred; a rounded mean would
         # otherwise leave a tiny norm that CD divides by.
-        if fit_intercept and lo == hi:
-            acc = 0.0
+        if fit_intercept and _col_is_constant(X, j):
+            col_sq[j] = 0.0
+        else:
+            col_sq[j] = _col_centered_sq(X, j, m, sw)
         xmean[j] = m
-        col_sq[j] = acc
     return xmean, col_sq
 
 

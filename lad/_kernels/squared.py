@@ -26,10 +26,18 @@ from ._scalar import (
     weighted_sum_sq,
 )
 
-# The gap costs one extra pass over X, so it is computed only every GAP_FREQ epochs,
-# or earlier when an epoch barely moved the coefficients (scikit-learn's gate).
+# The gap costs one extra pass over X, so it is computed at most every GAP_FREQ epochs,
+# or earlier when an epoch barely moved the coefficients (scikit-learn's gate). Each
+# gated check that fails doubles the spacing of gated checks, so a stalled iterate
+# does not pay for a gap at every epoch.
 GAP_FREQ = 10
 DW_GATE = 1e-4
+
+
+@njit(cache=True, nogil=True)
+def _gap_due(epoch, last_check, spacing, gated, max_epochs):
+    since = epoch - last_check
+    return since >= GAP_FREQ or (gated and since >= spacing) or epoch == max_epochs
 
 
 @njit(cache=True, nogil=True)
@@ -78,6 +86,8 @@ def cd_squared_dense(
         return 0, gap
     if random:
         np.random.seed(seed)
+    last_check = 0
+    spacing = 1
     for epoch in range(1, max_epochs + 1):
         w_max = 0.0
         dw_max = 0.0
@@ -98,12 +108,11 @@ def cd_squared_dense(
                 w[j] = new
             dw_max = max(dw_max, abs(new - w_j))
             w_max = max(w_max, abs(new))
-        if (
-            w_max == 0.0
-            or dw_max <= DW_GATE * w_max
-            or epoch % GAP_FREQ == 0
-            or epoch == max_epochs
-        ):
+        gated = w_max == 0.0 or dw_max <= DW_GATE * w_max
+        if _gap_due(epoch, last_check, spacing, gated, max_epochs):
+            last_check = epoch
+            if gated:
+                spacing = min(2 * spacing, GAP_FREQ)
             gap = _gap_squared_dense(X, y, sw, w, r, xmean, alpha, positive, ws)
             if gap <= tol:
                 return epoch, gap
@@ -169,6 +178,8 @@ def cd_squared_csc(
     if random:
         np.random.seed(seed)
     n_epochs = max_epochs
+    last_check = 0
+    spacing = 1
     for epoch in range(1, max_epochs + 1):
         w_max = 0.0
         dw_max = 0.0
@@ -190,12 +201,11 @@ def cd_squared_csc(
                 w[j] = new
             dw_max = max(dw_max, abs(new - w_j))
             w_max = max(w_max, abs(new))
-        if (
-            w_max == 0.0
-            or dw_max <= DW_GATE * w_max
-            or epoch % GAP_FREQ == 0
-            or epoch == max_epochs
-        ):
+        gated = w_max == 0.0 or dw_max <= DW_GATE * w_max
+        if _gap_due(epoch, last_check, spacing, gated, max_epochs):
+            last_check = epoch
+            if gated:
+                spacing = min(2 * spacing, GAP_FREQ)
             # Re-derive the running sum so rounding drift cannot accumulate.
             r_sum = weighted_sum(sw, r)
             gap = _gap_squared_csc(
@@ -247,6 +257,8 @@ def cd_squared_gram(
     if random:
         np.random.seed(seed)
     n_features = Q.shape[0]
+    last_check = 0
+    spacing = 1
     for epoch in range(1, max_epochs + 1):
         w_max = 0.0
         dw_max = 0.0
@@ -265,12 +277,11 @@ def cd_squared_gram(
                 w[j] = new
             dw_max = max(dw_max, abs(new - w_j))
             w_max = max(w_max, abs(new))
-        if (
-            w_max == 0.0
-            or dw_max <= DW_GATE * w_max
-            or epoch % GAP_FREQ == 0
-            or epoch == max_epochs
-        ):
+        gated = w_max == 0.0 or dw_max <= DW_GATE * w_max
+        if _gap_due(epoch, last_check, spacing, gated, max_epochs):
+            last_check = epoch
+            if gated:
+                spacing = min(2 * spacing, GAP_FREQ)
             gap = _gap_squared_gram(Q, q, y_sq, w, H, n_samples, alpha, positive, ws)
             if gap <= tol:
                 return epoch, gap

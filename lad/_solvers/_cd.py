@@ -7,7 +7,7 @@ import numpy as np
 
 from .._kernels._columns import col_stats_csc, col_stats_dense
 from .._kernels.squared import cd_squared_csc, cd_squared_dense, cd_squared_gram
-from .._validation import CSCDesign, DenseDesign
+from .._validation import CSCDesign, DenseDesign, readonly
 from ._result import SolveResult
 
 # Rows per block when the Gram matrix is accumulated, to bound the scratch memory.
@@ -74,7 +74,10 @@ def prepare_squared(design, sw, *, fit_intercept, precompute=False):
             zero = col_sq == 0.0
             gram[zero, :] = 0.0
             gram[:, zero] = 0.0
-    return SquaredProblem(design, sw, bool(fit_intercept), xmean, col_sq, gram)
+            gram = readonly(gram)
+    return SquaredProblem(
+        design, sw, bool(fit_intercept), readonly(xmean), readonly(col_sq), gram
+    )
 
 
 def _gram(X, sw, xmean):
@@ -157,6 +160,7 @@ def solve_lasso(
     tol_abs = float(tol) * y_sq / n_samples
     ws = np.arange(n_features, dtype=np.int32)
     g0 = null_gradient(problem, yc)
+    yc, g0 = readonly(yc), readonly(g0)
     dual_norm0 = float(np.max(g0 if positive else np.abs(g0), initial=0.0))
 
     w = np.zeros(n_features)
@@ -179,7 +183,9 @@ def solve_lasso(
         )  # fmt: skip
         solver = "cd-gram"
     else:
-        r = yc - (problem.design.matvec(w) - float(problem.xmean @ w))
+        r = np.array(yc)
+        if np.any(w):
+            r -= problem.design.matvec(w) - float(problem.xmean @ w)
         design = problem.design
         if isinstance(design, DenseDesign):
             n_iter, gap = cd_squared_dense(

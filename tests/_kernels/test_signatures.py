@@ -1,0 +1,45 @@
+"""Every kernel compiles exactly one signature whatever the user passes."""
+
+import numpy as np
+import scipy.sparse as sp
+
+from lad import LassoL1
+from lad._kernels import _columns, squared
+from tests._oracle import make_problem
+
+KERNELS = [
+    squared.cd_squared_dense,
+    squared.cd_squared_csc,
+    squared.cd_squared_gram,
+    _columns.col_stats_dense,
+    _columns.col_stats_csc,
+]
+
+
+def test_one_signature_per_kernel():
+    X, y = make_problem(30, 8, seed=0)
+    ro = X.copy()
+    ro.flags.writeable = False
+    inputs = [
+        X,
+        np.ascontiguousarray(X),
+        ro,
+        X.astype(np.float32),
+        np.round(X * 10).astype(np.int64),
+        X.tolist(),
+        sp.csc_matrix(X),
+        sp.csr_matrix(X.astype(np.float32)),
+        sp.csc_matrix(X).astype(np.float32),
+    ]
+    sw = np.random.default_rng(0).uniform(0.5, 2, 30)
+    for data in inputs:
+        for weights in (None, sw):
+            for precompute in (False, True):
+                LassoL1(alpha=0.05, precompute=precompute).fit(
+                    data, y.astype(np.float32), sample_weight=weights
+                )
+                LassoL1(alpha=0.05, selection="random", positive=True).fit(
+                    data, np.round(y).astype(int).tolist(), sample_weight=weights
+                )
+    for kernel in KERNELS:
+        assert len(kernel.signatures) == 1, (kernel.__name__, kernel.signatures)
