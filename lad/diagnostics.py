@@ -327,7 +327,7 @@ def certify(
 
 
 def support(coef, atol=0.0):
-    """Indices of the coefficients whose magnitude exceeds ``atol``.
+    """Return the indices of the coefficients whose magnitude exceeds ``atol``.
 
     Parameters
     ----------

@@ -1,0 +1,49 @@
+"""numpydoc validation of every public name."""
+
+import inspect
+
+import pytest
+
+numpydoc_validate = pytest.importorskip("numpydoc.validate")
+
+import lad  # noqa: E402
+from lad import datasets, diagnostics  # noqa: E402
+
+# Extended summary, See Also and a named return are optional; everything else that
+# numpydoc checks (parameters documented and in order, returns, summaries) is not.
+IGNORED = frozenset({"ES01", "SA01", "RT02", "GL01", "GL02"})
+# Methods may leave their examples to the class docstring.
+IGNORED_METHODS = IGNORED | {"EX01"}
+
+
+def _public_names():
+    names = []
+    for module, exported in (
+        (lad, lad.__all__),
+        (diagnostics, diagnostics.__all__),
+        (datasets, datasets.__all__),
+    ):
+        for name in exported:
+            obj = getattr(module, name)
+            if inspect.ismodule(obj) or name.startswith("__"):
+                continue
+            qual = f"{obj.__module__}.{obj.__qualname__}"
+            if inspect.isclass(obj):
+                qual = f"{module.__name__}.{name}"
+                names.append((qual, IGNORED))
+                for attr, member in vars(obj).items():
+                    if attr.startswith("_") or not callable(member):
+                        continue
+                    names.append((f"{qual}.{attr}", IGNORED_METHODS))
+            else:
+                names.append((f"{module.__name__}.{name}", IGNORED))
+    return sorted(set(names), key=lambda item: item[0])
+
+
+@pytest.mark.parametrize(
+    "name,ignored", _public_names(), ids=[n for n, _ in _public_names()]
+)
+def test_docstring(name, ignored):
+    result = numpydoc_validate.validate(name)
+    errors = [(code, msg) for code, msg in result["errors"] if code not in ignored]
+    assert not errors, errors
