@@ -2,8 +2,15 @@
 
 from . import datasets, diagnostics
 from ._report import SparsityReport
-from .estimators import LassoL1
+from .estimators import LADRegressor, LassoL1
 
 __version__ = "0.1.0.dev0"
 
-__all__ = ["LassoL1", "SparsityReport", "datasets", "diagnostics", "__version__"]
+__all__ = [
+    "LADRegressor",
+    "LassoL1",
+    "SparsityReport",
+    "datasets",
+    "diagnostics",
+    "__version__",
+]

@@ -26,6 +26,7 @@ __all__ = [
     "validate_predict_data",
     "as_kernel_inputs",
     "normalized_weights",
+    "full_weights",
     "readonly",
 ]
 
@@ -83,7 +84,7 @@ def readonly(a):
     return view
 
 
-def validate_fit_data(estimator, X, y, sample_weight=None):
+def validate_fit_data(estimator, X, y, sample_weight=None, *, multi_output=True):
     """Validate ``X``, ``y`` and ``sample_weight`` for ``fit``, in scikit-learn's style.
 
     Returns ``(X, y, sample_weight)``: X as a float32/float64 array or CSC/CSR matrix
@@ -98,7 +99,7 @@ def validate_fit_data(estimator, X, y, sample_weight=None):
         y,
         accept_sparse=["csc", "csr"],
         dtype=[np.float64, np.float32],
-        multi_output=True,
+        multi_output=multi_output,
         y_numeric=True,
     )
     y = check_array(y, ensure_2d=False, dtype=np.float64, input_name="y")
@@ -126,6 +127,14 @@ def validate_predict_data(estimator, X):
         dtype=[np.float64, np.float32],
         reset=False,
     )
+
+
+def full_weights(sample_weight, n_samples):
+    """Weights rescaled to sum to ``n_samples``, as a full float64 vector."""
+    if sample_weight is None:
+        return np.ones(n_samples)
+    sw = np.asarray(sample_weight, dtype=np.float64)
+    return np.ascontiguousarray(sw * (n_samples / sw.sum()))
 
 
 def normalized_weights(sample_weight, n_samples):

@@ -9,6 +9,7 @@ from numbers import Real
 import numpy as np
 import scipy.sparse as sp
 
+from ._certificate import absolute_certificate, rho
 from ._report import SparsityReport
 
 __all__ = [
@@ -20,12 +21,14 @@ __all__ = [
     "SparsityReport",
 ]
 
-_LOSSES = ("squared",)
+_LOSSES = ("squared", "absolute")
 
 
-def _prepare(X, y, coef, intercept, sample_weight, alpha, loss):
+def _prepare(X, y, coef, intercept, sample_weight, alpha, loss, quantile=0.5):
     if loss not in _LOSSES:
         raise ValueError(f"loss must be one of {_LOSSES}; got {loss!r}.")
+    if not isinstance(quantile, Real) or not 0 < quantile < 1:
+        raise ValueError(f"quantile must be in (0, 1); got {quantile!r}.")
     if not isinstance(alpha, Real) or alpha < 0:
         raise ValueError(f"alpha must be a non-negative real number; got {alpha!r}.")
     if not sp.issparse(X):
@@ -62,12 +65,25 @@ def _predict(X, coef):
     return np.asarray(X[:, nz] @ coef[nz]).ravel()
 
 
-def objective(X, y, coef, intercept=0.0, *, alpha, loss="squared", sample_weight=None):
+def objective(
+    X,
+    y,
+    coef,
+    intercept=0.0,
+    *,
+    alpha,
+    loss="squared",
+    quantile=0.5,
+    sample_weight=None,
+):
     """Primal objective of a fitted linear model.
 
     For ``loss="squared"`` this is ``(1/2W) sum_i sw_i (y_i - x_i'w - b)^2 +
     alpha ||w||_1`` with ``W = sum_i sw_i`` (``W = n`` without weights), the objective
-    of :class:`lad.LassoL1` and :class:`sklearn.linear_model.Lasso`.
+    of :class:`lad.LassoL1` and :class:`sklearn.linear_model.Lasso`. For
+    ``loss="absolute"`` it is ``(1/W) sum_i sw_i 2 rho_q(y_i - x_i'w - b) +
+    alpha ||w||_1`` with the pinball loss ``rho_q``, the objective of
+    :class:`lad.LADRegressor` (the mean absolute error plus penalty at ``q = 0.5``).
 
     Parameters
     ----------
@@ -81,8 +97,11 @@ def objective(X, y, coef, intercept=0.0, *, alpha, loss="squared", sample_weight
         Intercept.
     alpha : float
         Penalty strength.
-    loss : {"squared"}, default="squared"
-        Data-fit term.
+    loss : {"squared", "absolute"}, default="squared"
+        Data-fit term: ``"squared"`` for :class:`lad.LassoL1`, ``"absolute"`` for
+        :class:`lad.LADRegressor` (twice the pinball loss at ``quantile``).
+    quantile : float, default=0.5
+        Quantile of the ``"absolute"`` loss, in (0, 1).
     sample_weight : array-like of shape (n_samples,), default=None
         Non-negative weights; ``None`` means unit weights.
 
@@ -99,8 +118,13 @@ def objective(X, y, coef, intercept=0.0, *, alpha, loss="squared", sample_weight
     >>> float(objective(X, y, np.zeros(2), 0.0, alpha=0.1))
     2.5
     """
-    X, r, coef, sw = _prepare(X, y, coef, intercept, sample_weight, alpha, loss)
-    return 0.5 * float(sw @ (r * r)) / sw.sum() + alpha * float(np.abs(coef).sum())
+    X, r, coef, sw = _prepare(
+        X, y, coef, intercept, sample_weight, alpha, loss, quantile
+    )
+    penalty = alpha * float(np.abs(coef).sum())
+    if loss == "absolute":
+        return float(sw @ rho(r, quantile)) / float(sw.sum()) + penalty
+    return 0.5 * float(sw @ (r * r)) / float(sw.sum()) + penalty
 
 
 def duality_gap(
@@ -111,6 +135,7 @@ def duality_gap(
     *,
     alpha,
     loss="squared",
+    quantile=0.5,
     sample_weight=None,
     fit_intercept=True,
     positive=False,
@@ -129,8 +154,11 @@ def duality_gap(
         Candidate intercept.
     alpha : float
         Penalty strength.
-    loss : {"squared"}, default="squared"
-        Data-fit term.
+    loss : {"squared", "absolute"}, default="squared"
+        Data-fit term: ``"squared"`` for :class:`lad.LassoL1`, ``"absolute"`` for
+        :class:`lad.LADRegressor` (twice the pinball loss at ``quantile``).
+    quantile : float, default=0.5
+        Quantile of the ``"absolute"`` loss, in (0, 1).
     sample_weight : array-like of shape (n_samples,), default=None
         Non-negative weights.
     fit_intercept : bool, default=True
@@ -157,6 +185,15 @@ def duality_gap(
     by ``min(1, lam / max_j |x_j'S theta|)`` into the feasible set. Weak duality makes
     the gap non-negative for any candidate, so a small gap certifies the candidate.
 
+    For ``loss="absolute"`` the dual of ``(W/2) P`` is ``max_u sum_i sw_i u_i y_i``
+    subject to ``q - 1 <= u_i <= q``, ``sum_i sw_i u_i = 0`` (intercept) and
+    ``|sum_i sw_i x_ij u_i| <= alpha W / 2`` (equality with 0 when ``alpha = 0``).
+    Rows with a non-zero residual get ``u_i = q`` or ``q - 1``; the rows fitted exactly
+    get the best feasible values from a small linear program over them alone, made
+    exact by a least-squares correction, clipping and scaling. The equality
+    constraints then hold to rounding; what remains is reported by
+    :func:`kkt_violation`.
+
     Examples
     --------
     >>> import numpy as np
@@ -165,9 +202,24 @@ def duality_gap(
     >>> round(float(duality_gap(X, y, [0.0, 0.0], 2.0, alpha=10.0)), 12)
     0.0
     """
-    X, r, coef, sw = _prepare(X, y, coef, intercept, sample_weight, alpha, loss)
+    X, r, coef, sw = _prepare(
+        X, y, coef, intercept, sample_weight, alpha, loss, quantile
+    )
+    if loss == "absolute":
+        return _absolute(X, y, coef, intercept, sw, alpha, quantile, fit_intercept,
+                         positive)["gap"]  # fmt: skip
     c, xsw = _correlations(X, r, sw)
     return _squared_gap(y, r, coef, sw, alpha, fit_intercept, positive, c, xsw)
+
+
+def _absolute(X, y, coef, intercept, sw, alpha, quantile, fit_intercept, positive):
+    if positive:
+        raise ValueError("positive=True is only supported for loss='squared'.")
+    return absolute_certificate(
+        X, np.asarray(y, dtype=np.float64), sw, coef, float(intercept), alpha=alpha,
+        tau=quantile, fit_intercept=fit_intercept,
+        penalized=np.ones(coef.shape[0], dtype=bool),
+    )  # fmt: skip
 
 
 def _correlations(X, r, sw):
@@ -200,6 +252,7 @@ def kkt_violation(
     *,
     alpha,
     loss="squared",
+    quantile=0.5,
     sample_weight=None,
     fit_intercept=True,
     positive=False,
@@ -209,7 +262,9 @@ def kkt_violation(
     With ``c_j = x_j'S r / W`` (minus the gradient of the loss) the conditions are
     ``c_j = alpha * sign(w_j)`` where ``w_j != 0``, ``|c_j| <= alpha`` where
     ``w_j == 0`` (``c_j <= alpha`` if ``positive``), and ``sum(S r) = 0`` when the
-    intercept is fitted.
+    intercept is fitted. For ``loss="absolute"`` it is the largest violation of the
+    dual equality constraints at the dual point built by :func:`duality_gap` (the
+    optimality conditions of a linear program are then the zero gap plus this).
 
     Parameters
     ----------
@@ -223,8 +278,11 @@ def kkt_violation(
         Candidate intercept.
     alpha : float
         Penalty strength.
-    loss : {"squared"}, default="squared"
-        Data-fit term.
+    loss : {"squared", "absolute"}, default="squared"
+        Data-fit term: ``"squared"`` for :class:`lad.LassoL1`, ``"absolute"`` for
+        :class:`lad.LADRegressor` (twice the pinball loss at ``quantile``).
+    quantile : float, default=0.5
+        Quantile of the ``"absolute"`` loss, in (0, 1).
     sample_weight : array-like of shape (n_samples,), default=None
         Non-negative weights.
     fit_intercept : bool, default=True
@@ -245,7 +303,12 @@ def kkt_violation(
     >>> float(kkt_violation(X, y, [0.0, 0.0], 2.0, alpha=0.1))
     0.4
     """
-    X, r, coef, sw = _prepare(X, y, coef, intercept, sample_weight, alpha, loss)
+    X, r, coef, sw = _prepare(
+        X, y, coef, intercept, sample_weight, alpha, loss, quantile
+    )
+    if loss == "absolute":
+        return _absolute(X, y, coef, intercept, sw, alpha, quantile, fit_intercept,
+                         positive)["dual_infeasibility"]  # fmt: skip
     c = np.asarray(X.T @ (sw * r)).ravel() / sw.sum()
     return _squared_kkt(r, coef, sw, c, alpha, fit_intercept, positive)
 
@@ -274,6 +337,7 @@ def certify(
     *,
     alpha,
     loss="squared",
+    quantile=0.5,
     sample_weight=None,
     fit_intercept=True,
     positive=False,
@@ -292,8 +356,11 @@ def certify(
         Candidate intercept.
     alpha : float
         Penalty strength.
-    loss : {"squared"}, default="squared"
-        Data-fit term.
+    loss : {"squared", "absolute"}, default="squared"
+        Data-fit term: ``"squared"`` for :class:`lad.LassoL1`, ``"absolute"`` for
+        :class:`lad.LADRegressor` (twice the pinball loss at ``quantile``).
+    quantile : float, default=0.5
+        Quantile of the ``"absolute"`` loss, in (0, 1).
     sample_weight : array-like of shape (n_samples,), default=None
         Non-negative weights.
     fit_intercept : bool, default=True
@@ -315,7 +382,17 @@ def certify(
     >>> {k: round(v, 6) for k, v in certify(X, y, [0.0, 0.0], 2.0, alpha=10.0).items()}
     {'objective': 0.5, 'duality_gap': 0.0, 'kkt_violation': 0.0}
     """
-    X, r, coef, sw = _prepare(X, y, coef, intercept, sample_weight, alpha, loss)
+    X, r, coef, sw = _prepare(
+        X, y, coef, intercept, sample_weight, alpha, loss, quantile
+    )
+    if loss == "absolute":
+        cert = _absolute(X, y, coef, intercept, sw, alpha, quantile, fit_intercept,
+                         positive)  # fmt: skip
+        return {
+            "objective": float(cert["objective"]),
+            "duality_gap": float(cert["gap"]),
+            "kkt_violation": float(cert["dual_infeasibility"]),
+        }
     W = sw.sum()
     c, xsw = _correlations(X, r, sw)
     gap = _squared_gap(y, r, coef, sw, alpha, fit_intercept, positive, c, xsw)

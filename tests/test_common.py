@@ -2,12 +2,15 @@
 
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from lad import LassoL1
+from lad import LADRegressor, LassoL1
 
 ESTIMATORS = [
     LassoL1(alpha=0.1),
     LassoL1(alpha=0.1, precompute=True),
     LassoL1(alpha=0.1, selection="random", random_state=0, positive=True),
+    LADRegressor(),
+    LADRegressor(alpha=0.1, solver="cd"),
+    LADRegressor(alpha=0.05, quantile=0.3, solver="irls"),
 ]
 
 

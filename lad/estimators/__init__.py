@@ -1,5 +1,6 @@
 """Public estimators (re-exports only)."""
 
+from ._lad import LADRegressor
 from ._lasso import LassoL1
 
-__all__ = ["LassoL1"]
+__all__ = ["LADRegressor", "LassoL1"]

@@ -17,7 +17,7 @@ def selection_seed(selection, random_state):
     return int(check_random_state(random_state).randint(np.iinfo(np.int32).max))
 
 
-def warn_if_unconverged(estimator, result, *, target=None, param="max_iter"):
+def warn_if_unconverged(estimator, result, *, target=None, advice=None):
     """Issue a ``ConvergenceWarning`` stating how far from optimal a solve stopped."""
     if result.converged:
         return
@@ -25,8 +25,12 @@ def warn_if_unconverged(estimator, result, *, target=None, param="max_iter"):
     warnings.warn(
         f"{type(estimator).__name__} did not converge{which} after "
         f"{result.n_iter} iterations: duality gap {result.dual_gap:.3e} > "
-        f"tolerance {result.tol:.3e}. The returned coefficients are the last "
-        f"iterate; increase `{param}`, scale the features, or increase `alpha`.",
+        f"tolerance {result.tol:.3e}. "
+        + (
+            advice
+            or "The returned coefficients are the last iterate; increase `max_iter`, "
+            "scale the features, or increase `alpha`."
+        ),
         ConvergenceWarning,
         stacklevel=3,
     )

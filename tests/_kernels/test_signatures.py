@@ -3,8 +3,8 @@
 import numpy as np
 import scipy.sparse as sp
 
-from lad import LassoL1
-from lad._kernels import _columns, squared
+from lad import LADRegressor, LassoL1
+from lad._kernels import _columns, absolute, squared
 from tests._oracle import make_problem
 
 KERNELS = [
@@ -13,6 +13,8 @@ KERNELS = [
     squared.cd_squared_gram,
     _columns.col_stats_dense,
     _columns.col_stats_csc,
+    absolute.cd_absolute_dense,
+    absolute.cd_absolute_csc,
 ]
 
 
@@ -40,6 +42,10 @@ def test_one_signature_per_kernel():
                 )
                 LassoL1(alpha=0.05, selection="random", positive=True).fit(
                     data, np.round(y).astype(int).tolist(), sample_weight=weights
+                )
+            for solver in ("cd", "irls"):
+                LADRegressor(alpha=0.05, solver=solver, quantile=0.3).fit(
+                    data, y.astype(np.float32), sample_weight=weights
                 )
     for kernel in KERNELS:
         assert len(kernel.signatures) == 1, (kernel.__name__, kernel.signatures)

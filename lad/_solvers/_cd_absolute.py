@@ -1,0 +1,34 @@
+"""Driver for the weighted-median coordinate descent warm start of ``LADRegressor``."""
+
+import numpy as np
+
+from .._kernels.absolute import cd_absolute_csc, cd_absolute_dense
+from .._validation import DenseDesign, readonly
+
+# Relative objective decrease per epoch below which CD has stalled or converged.
+STALL_TOL = 1e-6
+
+
+def cd_lad(design, y, sw, *, alpha, tau, fit_intercept, max_iter, coef0, intercept0):
+    """Warm start by exact CD; returns ``(coef, intercept, n_epochs)``."""
+    n, p = design.shape
+    w = np.array(coef0, dtype=np.float64)
+    b = float(intercept0) if fit_intercept else 0.0
+    r = np.ascontiguousarray(y - design.matvec(w) - b)
+    lam = alpha * float(sw.sum()) / 2.0
+    kinks = np.empty(n + 1)
+    jumps = np.empty(n + 1)
+    sw = readonly(np.ascontiguousarray(sw))
+    if max_iter == 0:
+        return w, b, 0
+    if isinstance(design, DenseDesign):
+        b, n_epochs, _ = cd_absolute_dense(
+            design.X, sw, w, r, b, lam, tau, bool(fit_intercept), int(max_iter),
+            STALL_TOL, kinks, jumps,
+        )  # fmt: skip
+    else:
+        b, n_epochs, _ = cd_absolute_csc(
+            design.data, design.indices, design.indptr, sw, w, r, b, lam, tau,
+            bool(fit_intercept), int(max_iter), STALL_TOL, kinks, jumps,
+        )  # fmt: skip
+    return w, float(b), int(n_epochs)
