@@ -10,9 +10,12 @@ With ``lam = alpha W / 2`` the dual of ``(W/2) P`` is::
 For a candidate ``(w, b)``, rows with a clearly non-zero residual get the subgradient
 ``u_i = tau`` or ``tau - 1``. The rows fitted exactly (the zero set) get the values
 that maximise the dual objective subject to the constraints: a small LP over the zero
-set only, solved by HiGHS. HiGHS meets equalities to about 1e-9; the interior entries
-are then corrected by a least-squares step so the equalities hold to rounding, the
-box is enforced by clipping, and the inequalities by scaling ``u`` by
+set only, solved by HiGHS. When the zero set is too small to meet the equality
+constraints (a candidate that is not a vertex optimum), the rows with the smallest
+residuals are freed as well until it is; any feasible point gives a valid bound.
+HiGHS meets equalities to about 1e-9; the interior entries are then corrected by a
+least-squares step so the equalities hold to rounding, the box is enforced by
+clipping, and the inequalities by scaling ``u`` by
 ``min(1, lam / max_j |x_j' S u|)`` (scaling keeps the box and the intercept equation).
 """
 
@@ -55,11 +58,25 @@ def absolute_certificate(X, y, sw, w, b, *, alpha, tau, fit_intercept, penalized
     u[np.abs(r) <= delta] = 0.0
     eq_cols = np.flatnonzero(~penalized) if alpha > 0 else np.arange(p)
     ineq_cols = np.flatnonzero(penalized) if alpha > 0 else np.zeros(0, dtype=int)
-    if zero.size:
-        u[zero] = _zero_set_duals(
-            X, y, sw, u, zero, eq_cols, ineq_cols, lam=lam, tau=tau,
-            fit_intercept=fit_intercept,
-        )  # fmt: skip
+    free = zero
+    n_eq = int(fit_intercept) + eq_cols.size
+    if free.size or n_eq:
+        # Grow the free rows, nearest residuals first, until the constraints can be met
+        # (all rows always suffice: u = 0 is feasible). Any feasible u bounds the
+        # optimum, so rows that are not exact fits may be freed too.
+        order = np.argsort(np.where(sw > 0, np.abs(r), np.inf), kind="stable")
+        order = order[: int(np.count_nonzero(sw > 0))]
+        size = free.size
+        while True:
+            uf, ok = _free_set_duals(
+                X, y, sw, u, free, eq_cols, ineq_cols, lam=lam, tau=tau,
+                fit_intercept=fit_intercept,
+            )  # fmt: skip
+            if ok or free.size >= order.size:
+                u[free] = uf
+                break
+            size = min(order.size, max(2 * size, 2 * n_eq + 2, 16))
+            free = np.union1d(zero, order[:size])
     np.clip(u, tau - 1.0, tau, out=u)
     c = np.asarray(X.T @ (sw * u)).ravel()
     if ineq_cols.size:
@@ -115,8 +132,13 @@ def _nondegenerate(X, u, c, w, zero, lam, tau, alpha, fit_intercept):
     return bool(np.linalg.matrix_rank(M) == k)
 
 
-def _zero_set_duals(X, y, sw, u, zero, eq_cols, ineq_cols, *, lam, tau, fit_intercept):
-    """Best dual values on the zero set, others fixed (small LP + exact repair)."""
+def _free_set_duals(X, y, sw, u, zero, eq_cols, ineq_cols, *, lam, tau, fit_intercept):
+    """Best dual values on a set of free rows, others fixed (small LP + exact repair).
+
+    Returns ``(u_free, feasible)``.
+    """
+    if zero.size == 0:
+        return np.zeros(0), False
     fixed = sw * u
     fixed[zero] = 0.0
     sw_z = sw[zero]
@@ -145,13 +167,9 @@ def _zero_set_duals(X, y, sw, u, zero, eq_cols, ineq_cols, *, lam, tau, fit_inte
             [lam - g_fixed[ineq_cols], lam + g_fixed[ineq_cols]]
         )
     res = linprog(-(sw_z * y[zero]), bounds=(tau - 1.0, tau), method="highs", **kw)
-    if res.status == 0:
-        uz = np.asarray(res.x, dtype=np.float64)
-    else:
-        # No feasible completion: the candidate is not optimal. Take the
-        # least-squares completion; clipping and scaling then make it feasible for
-        # the inequalities and the reported infeasibility shows what is left.
-        uz = np.zeros(zero.size)
+    if res.status != 0:
+        return np.zeros(zero.size), False
+    uz = np.asarray(res.x, dtype=np.float64)
     if eq_rows:
         A_eq = kw["A_eq"]
         A_eq = A_eq.toarray() if sp.issparse(A_eq) else A_eq
@@ -161,4 +179,4 @@ def _zero_set_duals(X, y, sw, u, zero, eq_cols, ineq_cols, *, lam, tau, fit_inte
             free[:] = True
         step = np.linalg.lstsq(A_eq[:, free], resid, rcond=None)[0]
         uz[free] += step
-    return uz
+    return uz, True

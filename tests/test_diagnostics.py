@@ -5,7 +5,7 @@ import pytest
 import scipy.sparse as sp
 from sklearn.linear_model import Lasso
 
-from lad.diagnostics import duality_gap, kkt_violation, objective, support
+from lad.diagnostics import certify, duality_gap, kkt_violation, objective, support
 from tests._oracle import lasso_kkt, lasso_objective, make_problem
 
 
@@ -78,3 +78,44 @@ def test_support_and_input_errors():
         kkt_violation(X, y, np.zeros(4), alpha=0.1)
     with pytest.raises(ValueError, match="sample_weight"):
         objective(X, y, np.zeros(3), alpha=0.1, sample_weight=-np.ones(10))
+
+
+# --- absolute / quantile loss --------------------------------------------------------
+
+
+@pytest.mark.parametrize("alpha", [0.0, 0.05])
+@pytest.mark.parametrize("fit_intercept", [True, False])
+def test_absolute_gap_bounds_suboptimality_of_any_candidate(alpha, fit_intercept):
+    # Weak duality: for any candidate, gap >= P(candidate) - P(optimum) >= 0.
+    from tests._oracle import lad_linprog, lad_objective
+
+    rng = np.random.default_rng(5)
+    X = rng.standard_normal((30, 4))
+    y = X @ rng.normal(size=4) + rng.standard_t(2, 30)
+    sw = rng.uniform(0.2, 2, 30)
+    f_opt, w_opt, b_opt = lad_linprog(X, y, alpha, 0.3, sw, fit_intercept)
+    for k in range(100):
+        w = w_opt + (rng.normal(size=4) * 0.1 if k else 0.0)
+        b = (b_opt + rng.normal() * 0.1 if k else b_opt) if fit_intercept else 0.0
+        gap = duality_gap(X, y, w, b, alpha=alpha, loss="absolute", quantile=0.3,
+                          sample_weight=sw, fit_intercept=fit_intercept)  # fmt: skip
+        f = lad_objective(X, y, w, b, alpha, 0.3, sw)
+        assert gap >= f - f_opt - 1e-10
+        if k == 0:
+            assert gap <= 1e-8  # HiGHS's vertex, certified by the rebuilt dual point
+
+
+def test_absolute_objective_and_certify_agree():
+    from tests._oracle import lad_objective
+
+    X, y = make_problem(40, 5, seed=6)
+    coef = np.random.default_rng(6).normal(size=5)
+    f = objective(X, y, coef, 0.2, alpha=0.1, loss="absolute", quantile=0.7)
+    assert f == pytest.approx(lad_objective(X, y, coef, 0.2, 0.1, 0.7), rel=1e-14)
+    cert = certify(X, y, coef, 0.2, alpha=0.1, loss="absolute", quantile=0.7)
+    assert cert["objective"] == pytest.approx(f, rel=1e-12)
+    assert cert["duality_gap"] > 0
+    with pytest.raises(ValueError, match="quantile"):
+        objective(X, y, coef, alpha=0.1, loss="absolute", quantile=1.0)
+    with pytest.raises(ValueError, match="positive"):
+        duality_gap(X, y, coef, alpha=0.1, loss="absolute", positive=True)

@@ -101,9 +101,13 @@ def solve_lad(
     y_scale = float(np.max(np.abs(y), initial=0.0))
     # A gap at the rounding level of the data cannot be reduced further, whatever tol.
     tol_abs = max(tol * p0, 4.0 * np.finfo(float).eps * (1.0 + y_scale))
+    # The gap is meaningful only for a dual point that meets the equality constraints;
+    # they hold to rounding after the exact repair, relative to the size of X.
+    x_scale = float(abs(X).max()) if X.shape[0] * X.shape[1] else 0.0
+    feasible = cert["dual_infeasibility"] <= 1e-9 * (1.0 + x_scale)
     result = SolveResult(
         w, float(b) if fit_intercept else 0.0, int(n_warm + n_lp), cert["gap"],
-        bool(cert["gap"] <= tol_abs), tol_abs, f"{method}+lp",
+        bool(cert["gap"] <= tol_abs and feasible), tol_abs, f"{method}+lp",
     )  # fmt: skip
     info = {
         "u": cert["u"],
