@@ -124,9 +124,8 @@ def _nondegenerate(X, u, c, w, zero, lam, tau, alpha, fit_intercept):
             return False
     if k == 0:
         return True
-    XB = X[zero]
-    XB = XB.toarray() if sp.issparse(XB) else np.asarray(XB)
-    M = XB[:, E]
+    M = X[zero][:, E] if sp.issparse(X) else X[np.ix_(zero, E)]
+    M = M.toarray() if sp.issparse(M) else np.asarray(M)
     if fit_intercept:
         M = np.column_stack([M, np.ones(k)])
     return bool(np.linalg.matrix_rank(M) == k)

@@ -39,12 +39,26 @@ def null_objective(y, sw, tau, fit_intercept):
     return float(sw @ rho(y - b, tau)) / float(sw.sum()), b
 
 
-def choose_solver(solver, shape, alpha):
-    """Resolve ``"auto"``: IRLS when rows dominate, CD for penalised wide problems."""
+# Below this fraction of stored entries a CD step (O(nnz_j log nnz_j)) is cheap.
+SPARSE_CD_DENSITY = 0.05
+
+
+def choose_solver(solver, design, alpha):
+    """Resolve ``"auto"``.
+
+    Penalised problems that are wide, or sparse enough that a weighted-median step
+    only sorts a column's non-zeros, get coordinate descent; everything else (in
+    particular ``n_samples >> n_features`` and ``alpha = 0``) gets IRLS.
+    """
     if solver != "auto":
         return solver
-    n, p = shape
-    return "cd" if alpha > 0 and p >= n else "irls"
+    n, p = design.shape
+    if alpha > 0 and p >= n:
+        return "cd"
+    if alpha > 0 and not isinstance(design, DenseDesign):
+        if design.data.shape[0] <= SPARSE_CD_DENSITY * n * p:
+            return "cd"
+    return "irls"
 
 
 def solve_lad(
@@ -66,7 +80,7 @@ def solve_lad(
     else:
         w0 = np.array(coef0, dtype=np.float64)
         b0 = float(intercept0) if fit_intercept else 0.0
-    method = choose_solver(solver, (n, p), alpha)
+    method = choose_solver(solver, design, alpha)
     n_warm = 0
     if usable.size and p0 > 0:
         if method == "cd":

@@ -197,9 +197,8 @@ def polish_vertex(X, y, sw, w, b, u, usable_cols, *, alpha, tau, fit_intercept):
     k = E.size + int(fit_intercept)
     if k == 0 or basic.size != k:
         return w, b
-    XB = X[basic]
-    XB = XB.toarray() if sp.issparse(XB) else np.asarray(XB)
-    M = XB[:, E]
+    M = _submatrix(X, basic, E)
+    M = M.toarray() if sp.issparse(M) else np.asarray(M)
     if fit_intercept:
         M = np.column_stack([M, np.ones(k)])
     try:

@@ -47,9 +47,10 @@ class LADRegressor(RegressorMixin, BaseEstimator):
         Algorithm for the warm start that precedes the exact finish:
         ``"irls"`` (iteratively reweighted Lasso, for ``n_samples >> n_features``),
         ``"cd"`` (coordinate descent with weighted-median steps, for penalised wide
-        problems), or ``"auto"``, which picks ``"cd"`` when ``alpha > 0`` and
-        ``n_features >= n_samples`` and ``"irls"`` otherwise. Every solver ends with
-        the same exact step, so all return an optimum of the same objective.
+        problems), or ``"auto"``, which picks ``"cd"`` when ``alpha > 0`` and either
+        ``n_features >= n_samples`` or ``X`` is sparse with at most 5 % stored
+        entries, and ``"irls"`` otherwise. Every solver ends with the same exact
+        step, so all return an optimum of the same objective.
     max_iter : int, default=100
         Maximum number of warm-start iterations (IRLS reweightings, or CD epochs).
     tol : float, default=1e-9
