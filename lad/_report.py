@@ -146,12 +146,17 @@ class SparsityReport:
                 f"{self.n_nonzero} ({100 * self.nonzero_fraction:.1f} %)",
             ),
             ("converged", "yes" if self.converged else "NO"),
-            ("duality gap", f"{self.dual_gap:.3e} (tol {self.gap_tol:.3e})"),
-            ("KKT violation", f"{self.kkt_violation:.3e}"),
-            ("objective", f"{self.objective:.10g}"),
+            ("duality gap", self._gap_text()),
+            ("KKT violation", _measured(self.kkt_violation, "{:.3e}")),
+            ("objective", _measured(self.objective, "{:.10g}")),
         ]
         rows += [(k, _fmt(v)) for k, v in self.details.items()]
         return rows
+
+    def _gap_text(self):
+        if np.isnan(self.gap_tol):
+            return f"{self.dual_gap:.3e}"
+        return f"{self.dual_gap:.3e} (tol {self.gap_tol:.3e})"
 
     def __str__(self):
         rows = self._rows()
@@ -186,6 +191,10 @@ class SparsityReport:
             "<b>Largest coefficients</b><table><tr><th>index</th><th>feature</th>"
             f"<th>coef</th></tr>{coefs}</table></div>"
         )
+
+
+def _measured(value, fmt):
+    return "not measured" if np.isnan(value) else fmt.format(value)
 
 
 def _plain(value):

@@ -24,6 +24,7 @@ __all__ = [
     "check_params",
     "validate_fit_data",
     "validate_predict_data",
+    "validate_path_data",
     "as_kernel_inputs",
     "normalized_weights",
     "full_weights",
@@ -115,6 +116,24 @@ def validate_fit_data(estimator, X, y, sample_weight=None, *, multi_output=True)
                 "The sample weights sum to zero: at least one sample needs a "
                 "positive weight."
             )
+    return X, y, sample_weight
+
+
+def validate_path_data(X, y, sample_weight=None):
+    """Validate inputs of the path functions (no estimator): X, 1-D y, weights."""
+    X = check_array(X, accept_sparse=["csc", "csr"], dtype=[np.float64, np.float32])
+    y = check_array(y, ensure_2d=False, dtype=np.float64, input_name="y")
+    if y.ndim != 1:
+        raise ValueError(f"y must be 1-D; got shape {y.shape}.")
+    if y.shape[0] != X.shape[0]:
+        raise ValueError(
+            f"X and y have inconsistent numbers of samples: {X.shape[0]} and "
+            f"{y.shape[0]}."
+        )
+    if sample_weight is not None:
+        sample_weight = _check_sample_weight(
+            sample_weight, X, dtype=np.float64, ensure_non_negative=True
+        )
     return X, y, sample_weight
 
 

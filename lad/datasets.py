@@ -10,7 +10,7 @@ def make_sparse_regression(
     n_samples=100,
     n_features=20,
     *,
-    n_informative=5,
+    n_informative=None,
     correlation=0.0,
     noise=1.0,
     noise_df=None,
@@ -33,8 +33,9 @@ def make_sparse_regression(
         Number of rows.
     n_features : int, default=20
         Number of columns.
-    n_informative : int, default=5
-        Number of non-zero true coefficients (at most ``n_features``).
+    n_informative : int, default=None
+        Number of non-zero true coefficients (at most ``n_features``); ``None``
+        means ``min(5, n_features)``.
     correlation : float, default=0.0
         Toeplitz correlation between neighbouring features, in [0, 1).
     noise : float, default=1.0
@@ -69,6 +70,8 @@ def make_sparse_regression(
     """
     if n_samples < 1 or n_features < 1:
         raise ValueError("n_samples and n_features must be at least 1.")
+    if n_informative is None:
+        n_informative = min(5, n_features)
     if not 0 <= n_informative <= n_features:
         raise ValueError("n_informative must be in [0, n_features].")
     if not 0.0 <= correlation < 1.0:

@@ -2,7 +2,7 @@
 
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from lad import LADRegressor, LassoL1
+from lad import LADRegressor, LADRegressorCV, LassoL1, LassoL1CV
 
 ESTIMATORS = [
     LassoL1(alpha=0.1),
@@ -11,6 +11,8 @@ ESTIMATORS = [
     LADRegressor(),
     LADRegressor(alpha=0.1, solver="cd"),
     LADRegressor(alpha=0.05, quantile=0.3, solver="irls"),
+    LassoL1CV(n_alphas=10),
+    LADRegressorCV(n_alphas=5, quantile=0.4),
 ]
 
 

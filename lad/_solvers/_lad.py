@@ -6,6 +6,7 @@ import scipy.sparse as sp
 from .._certificate import absolute_certificate, rho
 from .._kernels._columns import col_stats_csc, col_stats_dense
 from .._validation import DenseDesign, readonly
+from ._cd_absolute import cd_lad
 from ._irls import irls_lad, weighted_quantile
 from ._lp import exact_lad, polish_vertex
 from ._result import SolveResult
@@ -63,18 +64,21 @@ def choose_solver(solver, design, alpha):
 
 def solve_lad(
     design, y, sw, *, alpha, tau, fit_intercept, solver="auto", max_iter=100,
-    tol=1e-9, coef0=None, intercept0=None,
+    tol=1e-9, coef0=None, intercept0=None, warm=True, usable=None,
 ):  # fmt: skip
     """Certified minimiser of ``(1/W) sum sw 2 rho_tau(y - Xw - b) + alpha ||w||_1``.
 
     ``sw`` is a full float64 weight vector summing to ``n``. ``tol`` is relative to the
-    null objective. Returns ``(SolveResult, info)`` where ``info`` holds the dual
-    vector, the zero set, the dual infeasibility and counts of the phases.
+    null objective. With ``warm=False`` and a ``coef0`` (a neighbouring solution on a
+    path), the warm-start solver is skipped and the exact stage starts from
+    ``coef0``. Returns ``(SolveResult, info)`` where ``info`` holds the dual vector,
+    the zero set, the dual infeasibility and counts of the phases.
     """
     n, p = design.shape
     X = as_matrix(design)
     p0, b_null = null_objective(y, sw, tau, fit_intercept)
-    usable = usable_columns(design, fit_intercept)
+    if usable is None:
+        usable = usable_columns(design, fit_intercept)
     if coef0 is None:
         w0, b0 = np.zeros(p), b_null
     else:
@@ -83,9 +87,9 @@ def solve_lad(
     method = choose_solver(solver, design, alpha)
     n_warm = 0
     if usable.size and p0 > 0:
-        if method == "cd":
-            from ._cd_absolute import cd_lad
-
+        if coef0 is not None and not warm:
+            pass
+        elif method == "cd":
             w0, b0, n_warm = cd_lad(
                 design, y, sw, alpha=alpha, tau=tau, fit_intercept=fit_intercept,
                 max_iter=max_iter, coef0=w0, intercept0=b0,

@@ -1,0 +1,502 @@
+"""``LassoL1CV`` and ``LADRegressorCV``: a path per fold, alpha by CV, a refit."""
+
+from numbers import Integral, Real
+
+import numpy as np
+import scipy.sparse as sp
+from joblib import Parallel, delayed
+from sklearn.base import BaseEstimator, RegressorMixin
+from sklearn.model_selection import check_cv
+from sklearn.utils.validation import check_is_fitted
+
+from .. import diagnostics
+from .._certificate import rho
+from .._report import SparsityReport
+from .._validation import (
+    Interval,
+    StrOptions,
+    as_kernel_inputs,
+    check_params,
+    validate_fit_data,
+)
+from ..path import _alpha_max, alpha_grid, lad_path, lasso_path, path_details
+from ._common import predict_linear
+
+_COMMON_CONSTRAINTS = {
+    "eps": [Interval(Real, 0, 1, closed="neither")],
+    "n_alphas": [Interval(Integral, 1, None, closed="left")],
+    "alphas": ["array-like", None],
+    "fit_intercept": ["boolean"],
+    "tol": [Interval(Real, 0, None, closed="left")],
+    "cv": ["cv_object"],
+    "n_jobs": [Integral, None],
+    "alpha_rule": [StrOptions({"min", "1se"})],
+}
+
+
+def _splits(cv, X, y):
+    n = X.shape[0]
+    cv = check_cv(cv)
+    n_splits = cv.get_n_splits(X, y)
+    if n_splits is not None and n_splits < 2:
+        raise ValueError(f"cv must give at least 2 folds; got {n_splits}.")
+    if n_splits is not None and n_splits > n:
+        raise ValueError(
+            f"cv asks for {n_splits} folds but there are only n_samples={n} samples."
+        )
+    folds = list(cv.split(X, y))
+    if len(folds) < 2:
+        raise ValueError(f"cv must give at least 2 folds; got {len(folds)}.")
+    return folds
+
+
+class _PathCV(RegressorMixin, BaseEstimator):
+    """Shared fit logic: a warm-started path per fold, alpha by CV error, a refit."""
+
+    _loss = None
+
+    def _path(self, X, y, sample_weight, alphas):  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def _fold_error(self, y, pred, sample_weight):  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def _grid(self, X, y, sample_weight):
+        if self.alphas is not None:
+            alphas = np.asarray(self.alphas, dtype=np.float64).ravel()
+            if alphas.size == 0:
+                raise ValueError("alphas must not be empty.")
+            if not np.all(np.isfinite(alphas)) or np.any(alphas <= 0):
+                raise ValueError("alphas must be finite and strictly positive.")
+            # The estimator owns its grid: sort it decreasing, as scikit-learn does.
+            return np.unique(alphas)[::-1]
+        amax = _alpha_max(
+            as_kernel_inputs(X), y, sample_weight, self._loss,
+            getattr(self, "quantile", 0.5), self.fit_intercept,
+            getattr(self, "positive", False),
+        )  # fmt: skip
+        return alpha_grid(amax, n_alphas=self.n_alphas, eps=self.eps)
+
+    def fit(self, X, y, sample_weight=None):
+        """Fit a path on every fold, choose alpha by CV error, and refit on all data.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Training data.
+        y : array-like of shape (n_samples,)
+            Target.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Non-negative weights, used in the fits and in the held-out errors.
+
+        Returns
+        -------
+        self : object
+            The fitted estimator.
+        """
+        check_params(self)
+        if isinstance(sample_weight, Real):
+            sample_weight = None
+        X, y, sample_weight = validate_fit_data(
+            self, X, y, sample_weight, multi_output=False
+        )
+        if sp.issparse(X):
+            X = X.tocsc()
+        alphas = self._grid(X, y, sample_weight)
+        folds = _splits(self.cv, X, y)
+
+        def run(train, test):
+            sw_tr = None if sample_weight is None else sample_weight[train]
+            sw_te = None if sample_weight is None else sample_weight[test]
+            path = self._path(X[train], y[train], sw_tr, alphas)
+            pred = np.asarray(X[test] @ path.coefs).reshape(len(test), -1)
+            pred = pred + path.intercepts
+            errors = self._fold_error(y[test], pred, sw_te)
+            return errors, sp.csc_matrix(path.coefs != 0)
+
+        # The kernels release the GIL and HiGHS runs in C, so threads parallelise
+        # without copying X into worker processes.
+        out = Parallel(n_jobs=self.n_jobs, prefer="threads")(
+            delayed(run)(train, test) for train, test in folds
+        )
+        errors = np.column_stack([e for e, _ in out])  # (n_alphas, n_folds)
+        mean = errors.mean(axis=1)
+        se = errors.std(axis=1, ddof=1) / np.sqrt(errors.shape[1])
+        i_min = int(np.argmin(mean))  # first minimum: the largest such alpha
+        within = np.flatnonzero(mean <= mean[i_min] + se[i_min])
+        i_1se = int(within.min())
+        idx = i_min if self.alpha_rule == "min" else i_1se
+
+        full = self._path(X, y, sample_weight, alphas)
+        self.alphas_ = alphas
+        self.alpha_ = float(alphas[idx])
+        self.alpha_min_ = float(alphas[i_min])
+        self.alpha_1se_ = float(alphas[i_1se])
+        self.cv_error_path_ = errors
+        self.cv_error_mean_ = mean
+        self.cv_error_se_ = se
+        self.coef_path_ = full.coefs
+        self.intercept_path_ = full.intercepts
+        self.n_nonzero_path_ = full.n_nonzero
+        self.selection_frequency_ = np.asarray(
+            sum(mask[:, idx].toarray().ravel() for _, mask in out), dtype=np.float64
+        ) / len(out)
+        self.coef_ = full.coefs[:, idx].astype(X.dtype)
+        self.intercept_ = (
+            X.dtype.type(full.intercepts[idx]) if self.fit_intercept else 0.0
+        )
+        self.dual_gap_ = float(full.dual_gaps[idx])
+        self.n_iter_ = int(full.n_iters[idx])
+        self._converged = bool(full.converged[idx])
+        self._certificate = diagnostics.certify(
+            X, y, self.coef_.astype(np.float64), float(self.intercept_),
+            alpha=self.alpha_, loss=self._loss, quantile=getattr(self, "quantile", 0.5),
+            sample_weight=sample_weight, fit_intercept=self.fit_intercept,
+            positive=getattr(self, "positive", False),
+        )  # fmt: skip
+        return self
+
+    def predict(self, X):
+        """Predict with the model refitted at ``alpha_``.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Samples.
+
+        Returns
+        -------
+        ndarray of shape (n_samples,)
+            ``X @ coef_ + intercept_``.
+        """
+        return predict_linear(self, X)
+
+    def sparsity_report(self, *, top=10):
+        """Sparsity report of the refitted model, with path and stability details.
+
+        Parameters
+        ----------
+        top : int, default=10
+            Number of largest coefficients to list.
+
+        Returns
+        -------
+        SparsityReport
+            As for the base estimator; ``details`` add the alpha rule, the CV error at
+            ``alpha_``, the entry alpha of each feature along the full-data path, the
+            number of non-zeros at every alpha, and the fraction of folds in which each
+            selected feature is non-zero at ``alpha_`` (its stability).
+        """
+        check_is_fitted(self)
+        names = getattr(self, "feature_names_in_", None)
+        idx = int(np.flatnonzero(self.alphas_ == self.alpha_)[0])
+        support = np.flatnonzero(self.coef_)
+        freq = ", ".join(
+            f"{names[j] if names is not None else f'x{j}'}:"
+            f"{self.selection_frequency_[j]:.2f}"
+            for j in support[np.argsort(-np.abs(self.coef_[support]))][:top]
+        )
+        details = {
+            "alpha rule": self.alpha_rule,
+            "alpha_": self.alpha_,
+            "alpha_ / alpha_max": self.alpha_ / self.alphas_[0],
+            "CV error at alpha_": (
+                f"{self.cv_error_mean_[idx]:.6g} +/- {self.cv_error_se_[idx]:.2g}"
+            ),
+            "selected in folds (stability)": freq or "none",
+        }
+        details.update(path_details(self.alphas_, self.coef_path_, names))
+        cert = self._certificate
+        return SparsityReport(
+            model=f"{type(self).__name__}(alpha_={self.alpha_:.4g})",
+            coef=np.asarray(self.coef_, dtype=np.float64),
+            feature_names=names,
+            dual_gap=self.dual_gap_,
+            gap_tol=float("nan"),
+            kkt_violation=cert["kkt_violation"],
+            objective=cert["objective"],
+            converged=self._converged,
+            top=top,
+            details=details,
+        )
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = True
+        return tags
+
+
+class LassoL1CV(_PathCV):
+    """:class:`lad.LassoL1` with alpha chosen by cross-validation along a path.
+
+    On every fold of ``cv`` a warm-started path (:func:`lad.lasso_path`) is fit on the
+    training part and scored by the mean squared error on the held-out part; alpha is
+    the minimiser of the mean error over folds (``alpha_rule="min"``) or the largest
+    alpha within one standard error of it (``"1se"``). The model is then refit on all
+    the data along the same grid. Objective as :class:`lad.LassoL1`:
+    ``(1/2n) ||y - Xw - b||^2 + alpha ||w||_1``.
+
+    Parameters
+    ----------
+    eps : float, default=1e-3
+        Ratio of the smallest to the largest alpha of the default grid, in (0, 1).
+    n_alphas : int, default=100
+        Number of alphas of the default grid, geometric from ``alpha_max`` (computed
+        on all the data) down to ``eps * alpha_max``.
+    alphas : array-like, default=None
+        The grid to use instead; sorted in decreasing order.
+    fit_intercept : bool, default=True
+        Whether to fit an intercept.
+    precompute : bool, default=False
+        Use the Gram matrix in every path.
+    max_iter : int, default=1000
+        Maximum epochs per alpha.
+    tol : float, default=1e-4
+        Gap tolerance per alpha, as in :class:`lad.LassoL1`.
+    cv : int, cross-validation generator or iterable, default=None
+        As in scikit-learn: ``None`` is 5-fold, an int is a number of folds.
+    n_jobs : int, default=None
+        Folds fitted in parallel (threads).
+    positive : bool, default=False
+        Constrain the coefficients to be non-negative.
+    random_state : int, RandomState instance or None, default=None
+        Seed for ``selection="random"``.
+    selection : {"cyclic", "random"}, default="cyclic"
+        Coordinate order.
+    alpha_rule : {"min", "1se"}, default="min"
+        Minimum CV error, or the one-standard-error rule.
+
+    Attributes
+    ----------
+    alpha_ : float
+        The chosen alpha.
+    alpha_min_ : float
+        Alpha of minimum mean CV error.
+    alpha_1se_ : float
+        Largest alpha within one standard error of the minimum.
+    alphas_ : ndarray of shape (n_alphas,)
+        The grid.
+    mse_path_ : ndarray of shape (n_alphas, n_folds)
+        Held-out mean squared error of each fold along the grid.
+    cv_error_path_ : ndarray of shape (n_alphas, n_folds)
+        Same as ``mse_path_``.
+    cv_error_mean_ : ndarray of shape (n_alphas,)
+        Mean CV error at each alpha.
+    cv_error_se_ : ndarray of shape (n_alphas,)
+        Standard error of the mean CV error (fold standard deviation / sqrt(folds)).
+    n_nonzero_path_ : ndarray of shape (n_alphas,)
+        Non-zero coefficients of the full-data path at each alpha.
+    coef_path_ : ndarray of shape (n_features, n_alphas)
+        The full-data path.
+    intercept_path_ : ndarray of shape (n_alphas,)
+        Intercepts of the full-data path.
+    selection_frequency_ : ndarray of shape (n_features,)
+        Fraction of folds in which each feature is non-zero at ``alpha_``.
+    coef_ : ndarray of shape (n_features,)
+        Coefficients at ``alpha_``.
+    intercept_ : float
+        Intercept at ``alpha_``.
+    dual_gap_ : float
+        Duality gap at ``alpha_``.
+    n_iter_ : int
+        Epochs spent at ``alpha_`` in the full-data path.
+    n_features_in_ : int
+        Number of features seen during ``fit``.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Feature names, when ``X`` has string column names.
+
+    See Also
+    --------
+    sklearn.linear_model.LassoCV : Same selection with ``alpha_rule="min"``.
+
+    Examples
+    --------
+    >>> from lad import LassoL1CV
+    >>> from lad.datasets import make_sparse_regression
+    >>> X, y, _ = make_sparse_regression(n_samples=80, n_features=10, random_state=0)
+    >>> model = LassoL1CV(n_alphas=20, cv=3).fit(X, y)
+    >>> bool(model.alphas_[-1] <= model.alpha_ <= model.alphas_[0])
+    True
+    """
+
+    _loss = "squared"
+    _parameter_constraints = {
+        **_COMMON_CONSTRAINTS,
+        "precompute": ["boolean"],
+        "max_iter": [Interval(Integral, 1, None, closed="left")],
+        "positive": ["boolean"],
+        "random_state": ["random_state"],
+        "selection": [StrOptions({"cyclic", "random"})],
+    }
+
+    def __init__(
+        self,
+        *,
+        eps=1e-3,
+        n_alphas=100,
+        alphas=None,
+        fit_intercept=True,
+        precompute=False,
+        max_iter=1000,
+        tol=1e-4,
+        cv=None,
+        n_jobs=None,
+        positive=False,
+        random_state=None,
+        selection="cyclic",
+        alpha_rule="min",
+    ):
+        self.eps = eps
+        self.n_alphas = n_alphas
+        self.alphas = alphas
+        self.fit_intercept = fit_intercept
+        self.precompute = precompute
+        self.max_iter = max_iter
+        self.tol = tol
+        self.cv = cv
+        self.n_jobs = n_jobs
+        self.positive = positive
+        self.random_state = random_state
+        self.selection = selection
+        self.alpha_rule = alpha_rule
+
+    def _path(self, X, y, sample_weight, alphas):
+        return lasso_path(
+            X, y, alphas=alphas, sample_weight=sample_weight,
+            fit_intercept=self.fit_intercept, positive=self.positive,
+            precompute=self.precompute, max_iter=self.max_iter, tol=self.tol,
+            selection=self.selection, random_state=self.random_state,
+        )  # fmt: skip
+
+    def _fold_error(self, y, pred, sample_weight):
+        err = (y[:, None] - pred) ** 2
+        return np.average(err, axis=0, weights=sample_weight)
+
+    @property
+    def mse_path_(self):
+        """Held-out mean squared errors, shape (n_alphas, n_folds)."""
+        check_is_fitted(self)
+        return self.cv_error_path_
+
+
+class LADRegressorCV(_PathCV):
+    """:class:`lad.LADRegressor` with alpha chosen by cross-validation along a path.
+
+    Every fold fits an exact warm-started path (:func:`lad.lad_path`) and is scored by
+    the held-out mean of ``2 rho_q(y - prediction)`` (the mean absolute error at the
+    default ``quantile=0.5``); alpha is chosen by ``alpha_rule`` and the model refit on
+    all the data. Objective as :class:`lad.LADRegressor`:
+    ``(1/n) sum_i 2 rho_q(y_i - x_i'w - b) + alpha ||w||_1``.
+
+    Parameters
+    ----------
+    eps : float, default=1e-3
+        Ratio of the smallest to the largest alpha of the default grid, in (0, 1).
+    n_alphas : int, default=100
+        Number of alphas of the default grid, geometric from ``alpha_max`` (absolute
+        loss, all the data) down to ``eps * alpha_max``.
+    alphas : array-like, default=None
+        The grid to use instead; sorted in decreasing order.
+    quantile : float, default=0.5
+        Quantile of the loss, in (0, 1).
+    fit_intercept : bool, default=True
+        Whether to fit an intercept.
+    tol : float, default=1e-9
+        Relative gap tolerance, as in :class:`lad.LADRegressor`.
+    cv : int, cross-validation generator or iterable, default=None
+        As in scikit-learn: ``None`` is 5-fold, an int is a number of folds.
+    n_jobs : int, default=None
+        Folds fitted in parallel (threads).
+    alpha_rule : {"min", "1se"}, default="min"
+        Minimum CV error, or the one-standard-error rule.
+
+    Attributes
+    ----------
+    alpha_ : float
+        The chosen alpha.
+    alpha_min_ : float
+        Alpha of minimum mean CV error.
+    alpha_1se_ : float
+        Largest alpha within one standard error of the minimum.
+    alphas_ : ndarray of shape (n_alphas,)
+        The grid.
+    cv_error_path_ : ndarray of shape (n_alphas, n_folds)
+        Held-out mean ``2 rho_q`` loss of each fold along the grid.
+    cv_error_mean_ : ndarray of shape (n_alphas,)
+        Mean CV error at each alpha.
+    cv_error_se_ : ndarray of shape (n_alphas,)
+        Standard error of the mean CV error.
+    n_nonzero_path_ : ndarray of shape (n_alphas,)
+        Non-zero coefficients of the full-data path at each alpha.
+    coef_path_ : ndarray of shape (n_features, n_alphas)
+        The full-data path.
+    intercept_path_ : ndarray of shape (n_alphas,)
+        Intercepts of the full-data path.
+    selection_frequency_ : ndarray of shape (n_features,)
+        Fraction of folds in which each feature is non-zero at ``alpha_``.
+    coef_ : ndarray of shape (n_features,)
+        Coefficients at ``alpha_``.
+    intercept_ : float
+        Intercept at ``alpha_``.
+    dual_gap_ : float
+        Certified duality gap at ``alpha_``.
+    n_iter_ : int
+        Linear programs solved at ``alpha_`` in the full-data path.
+    n_features_in_ : int
+        Number of features seen during ``fit``.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Feature names, when ``X`` has string column names.
+
+    See Also
+    --------
+    LADRegressor : The estimator refit at ``alpha_``.
+
+    Examples
+    --------
+    >>> from lad import LADRegressorCV
+    >>> from lad.datasets import make_sparse_regression
+    >>> X, y, _ = make_sparse_regression(n_samples=80, n_features=10, outliers=0.1,
+    ...                                  random_state=0)
+    >>> model = LADRegressorCV(n_alphas=10, cv=3).fit(X, y)
+    >>> bool(model.alphas_[-1] <= model.alpha_ <= model.alphas_[0])
+    True
+    """
+
+    _loss = "absolute"
+    _parameter_constraints = {
+        **_COMMON_CONSTRAINTS,
+        "quantile": [Interval(Real, 0, 1, closed="neither")],
+    }
+
+    def __init__(
+        self,
+        *,
+        eps=1e-3,
+        n_alphas=100,
+        alphas=None,
+        quantile=0.5,
+        fit_intercept=True,
+        tol=1e-9,
+        cv=None,
+        n_jobs=None,
+        alpha_rule="min",
+    ):
+        self.eps = eps
+        self.n_alphas = n_alphas
+        self.alphas = alphas
+        self.quantile = quantile
+        self.fit_intercept = fit_intercept
+        self.tol = tol
+        self.cv = cv
+        self.n_jobs = n_jobs
+        self.alpha_rule = alpha_rule
+
+    def _path(self, X, y, sample_weight, alphas):
+        return lad_path(
+            X, y, alphas=alphas, quantile=self.quantile, sample_weight=sample_weight,
+            fit_intercept=self.fit_intercept, tol=self.tol,
+        )  # fmt: skip
+
+    def _fold_error(self, y, pred, sample_weight):
+        return np.average(rho(y[:, None] - pred, self.quantile), axis=0,
+                          weights=sample_weight)  # fmt: skip
