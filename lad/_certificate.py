@@ -23,6 +23,11 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.optimize import linprog
 
+# The tightest feasibility tolerances HiGHS accepts (its defaults are 1e-7).
+HIGHS_OPTIONS = {
+    "primal_feasibility_tolerance": 1e-10,
+    "dual_feasibility_tolerance": 1e-10,
+}
 # A residual counts as zero below this fraction of the scale of the fitted values.
 ZERO_RTOL = 1e-10
 
@@ -165,7 +170,10 @@ def _free_set_duals(X, y, sw, u, zero, eq_cols, ineq_cols, *, lam, tau, fit_inte
         kw["b_ub"] = np.concatenate(
             [lam - g_fixed[ineq_cols], lam + g_fixed[ineq_cols]]
         )
-    res = linprog(-(sw_z * y[zero]), bounds=(tau - 1.0, tau), method="highs", **kw)
+    res = linprog(
+        -(sw_z * y[zero]), bounds=(tau - 1.0, tau), method="highs",
+        options=HIGHS_OPTIONS, **kw,
+    )  # fmt: skip
     if res.status != 0:
         return np.zeros(zero.size), False
     uz = np.asarray(res.x, dtype=np.float64)

@@ -4,14 +4,16 @@ from dataclasses import dataclass
 from numbers import Integral, Real
 
 import numpy as np
-import scipy.sparse as sp
-from scipy.optimize import linprog
 from sklearn.utils import check_random_state
 
 from ._report import SparsityReport
 from ._solvers._cd import centered_target, null_gradient, prepare_squared, solve_lasso
-from ._solvers._irls import weighted_quantile
-from ._solvers._lad import as_matrix, null_objective, solve_lad, usable_columns
+from ._solvers._lad import (
+    alpha_max_absolute,
+    null_objective,
+    solve_lad,
+    usable_columns,
+)
 from ._validation import (
     as_kernel_inputs,
     full_weights,
@@ -240,60 +242,7 @@ def _alpha_max(design, y, sample_weight, loss, quantile, fit_intercept, positive
         top = np.max(g if positive else np.abs(g), initial=0.0)
         return float(max(top, 0.0) / n)
     sw = full_weights(sample_weight, n)
-    return _alpha_max_absolute(design, y, sw, quantile, fit_intercept)
-
-
-def _intercept_interval(y, sw, tau):
-    """Both ends of the set of minimisers of ``sum sw rho_tau(y - b)``."""
-    lo = weighted_quantile(y, sw, tau)
-    # The right end: the largest b with weighted fraction strictly below b <= tau.
-    order = np.argsort(y, kind="stable")
-    ys, ws = y[order], sw[order]
-    total = ws.sum()
-    below = np.cumsum(ws) - ws  # weight strictly before each sorted point
-    ok = below <= tau * total + 1e-12 * total
-    hi = float(ys[ok].max()) if ok.any() else lo
-    return lo, max(lo, hi)
-
-
-def _alpha_max_absolute(design, y, sw, tau, fit_intercept):
-    X = as_matrix(design)
-    usable = usable_columns(design, fit_intercept)
-    if usable.size == 0:
-        return 0.0
-    W = float(sw.sum())
-    ends = _intercept_interval(y, sw, tau) if fit_intercept else (0.0, 0.0)
-    best = np.inf
-    for b in sorted(set(ends)):
-        r = y - b
-        zero = np.flatnonzero((r == 0) & (sw > 0))
-        u = np.where(r > 0, tau, tau - 1.0)
-        u[zero] = 0.0
-        g = np.asarray(X.T @ (sw * u)).ravel()[usable]
-        if zero.size == 0:
-            if fit_intercept and abs(float(sw @ u)) > 1e-9 * W:
-                continue  # b is not an optimal intercept
-            best = min(best, float(np.abs(g).max()))
-            continue
-        # min t  s.t.  -t <= g + A u_Z <= t, sum sw_Z u_Z = -sum sw u, u_Z in box.
-        Z = X[zero][:, usable] if sp.issparse(X) else X[np.ix_(zero, usable)]
-        Z = Z.toarray() if sp.issparse(Z) else np.asarray(Z)
-        A = (Z * sw[zero][:, None]).T
-        m = zero.size
-        c = np.r_[np.zeros(m), 1.0]
-        ones = np.ones((A.shape[0], 1))
-        A_ub = np.vstack([np.hstack([A, -ones]), np.hstack([-A, -ones])])
-        b_ub = np.r_[-g, g]
-        kw = {}
-        if fit_intercept:
-            kw = dict(A_eq=np.r_[sw[zero], 0.0][None, :], b_eq=[-float(sw @ u)])
-        bounds = [(tau - 1.0, tau)] * m + [(0, None)]
-        res = linprog(c, A_ub=A_ub, b_ub=b_ub, bounds=bounds, method="highs", **kw)
-        if res.status == 0:
-            best = min(best, float(res.x[-1]))
-    if not np.isfinite(best):  # pragma: no cover - an optimal intercept always exists
-        raise RuntimeError("Could not determine alpha_max for the absolute loss.")
-    return 2.0 * best / W
+    return alpha_max_absolute(design, y, sw, quantile, fit_intercept)
 
 
 # --- grids and paths -----------------------------------------------------------------

@@ -2,8 +2,9 @@
 
 import numpy as np
 import scipy.sparse as sp
+from scipy.optimize import linprog
 
-from .._certificate import absolute_certificate, rho
+from .._certificate import HIGHS_OPTIONS, absolute_certificate, rho
 from .._kernels._columns import col_stats_csc, col_stats_dense
 from .._validation import DenseDesign, readonly
 from ._cd_absolute import cd_lad
@@ -86,7 +87,12 @@ def solve_lad(
         b0 = float(intercept0) if fit_intercept else 0.0
     method = choose_solver(solver, design, alpha)
     n_warm = 0
-    if usable.size and p0 > 0:
+    null = not usable.size or p0 == 0
+    if not null and alpha > 0:
+        # At or above alpha_max the null model is optimal, but an LP solver may return
+        # another optimal vertex on the boundary; return exact zeros, as LassoL1 does.
+        null = alpha >= alpha_max_absolute(design, y, sw, tau, fit_intercept, usable)
+    if not null:
         if coef0 is not None and not warm:
             pass
         elif method == "cd":
@@ -138,3 +144,59 @@ def solve_lad(
         "n_lp": n_lp,
     }
     return result, info
+
+
+def _intercept_interval(y, sw, tau):
+    """Both ends of the set of minimisers of ``sum sw rho_tau(y - b)``."""
+    lo = weighted_quantile(y, sw, tau)
+    # The right end: the largest b with weighted fraction strictly below b <= tau.
+    order = np.argsort(y, kind="stable")
+    ys, ws = y[order], sw[order]
+    total = ws.sum()
+    below = np.cumsum(ws) - ws  # weight strictly before each sorted point
+    ok = below <= tau * total + 1e-12 * total
+    hi = float(ys[ok].max()) if ok.any() else lo
+    return lo, max(lo, hi)
+
+
+def alpha_max_absolute(design, y, sw, tau, fit_intercept, usable=None):
+    """Exact smallest alpha with an all-zero optimum (see :func:`lad.alpha_max`)."""
+    X = as_matrix(design)
+    if usable is None:
+        usable = usable_columns(design, fit_intercept)
+    if usable.size == 0:
+        return 0.0
+    W = float(sw.sum())
+    ends = _intercept_interval(y, sw, tau) if fit_intercept else (0.0, 0.0)
+    best = np.inf
+    for b in sorted(set(ends)):
+        r = y - b
+        zero = np.flatnonzero((r == 0) & (sw > 0))
+        u = np.where(r > 0, tau, tau - 1.0)
+        u[zero] = 0.0
+        g = np.asarray(X.T @ (sw * u)).ravel()[usable]
+        if zero.size == 0:
+            if fit_intercept and abs(float(sw @ u)) > 1e-9 * W:
+                continue  # b is not an optimal intercept
+            best = min(best, float(np.abs(g).max()))
+            continue
+        # min t  s.t.  -t <= g + A u_Z <= t, sum sw_Z u_Z = -sum sw u, u_Z in box.
+        Z = X[zero][:, usable] if sp.issparse(X) else X[np.ix_(zero, usable)]
+        Z = Z.toarray() if sp.issparse(Z) else np.asarray(Z)
+        A = (Z * sw[zero][:, None]).T
+        m = zero.size
+        c = np.r_[np.zeros(m), 1.0]
+        ones = np.ones((A.shape[0], 1))
+        A_ub = np.vstack([np.hstack([A, -ones]), np.hstack([-A, -ones])])
+        b_ub = np.r_[-g, g]
+        kw = {}
+        if fit_intercept:
+            kw = dict(A_eq=np.r_[sw[zero], 0.0][None, :], b_eq=[-float(sw @ u)])
+        bounds = [(tau - 1.0, tau)] * m + [(0, None)]
+        res = linprog(c, A_ub=A_ub, b_ub=b_ub, bounds=bounds, method="highs",
+                      options=HIGHS_OPTIONS, **kw)  # fmt: skip
+        if res.status == 0:
+            best = min(best, float(res.x[-1]))
+    if not np.isfinite(best):  # pragma: no cover - an optimal intercept always exists
+        raise RuntimeError("Could not determine alpha_max for the absolute loss.")
+    return 2.0 * best / W

@@ -23,12 +23,16 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.optimize import linprog
 
+from .._certificate import HIGHS_OPTIONS
+
 # Problems this small are solved on all rows at once.
 FULL_ROWS = 5000
 # Portnoy-Koenker band size factor: m = BAND_FACTOR * sqrt(p) * n^(2/3).
 BAND_FACTOR = 2.0
 # Relative tolerance on the dual constraints when screening columns.
 COL_RTOL = 1e-9
+# HiGHS's default feasibility tolerances (1e-7) leave vertices whose objective can be
+# off by ~1e-9 relative near a change of support; see _certificate.HIGHS_OPTIONS.
 
 
 def _submatrix(X, rows, cols):
@@ -92,7 +96,7 @@ def solve_restricted(X, y, sw, rows, cols, psi, *, lam, tau, fit_intercept, alph
     if ub_rows:
         kw["A_ub"] = stack(ub_rows)
         kw["b_ub"] = np.concatenate(ub_rhs)
-    res = linprog(c, bounds=bounds, method="highs", **kw)
+    res = linprog(c, bounds=bounds, method="highs", options=HIGHS_OPTIONS, **kw)
     if res.status != 0:
         return None, None, None, res.status
     k = cols.size
