@@ -81,6 +81,7 @@ class LADRegressor(RegressorMixin, BaseEstimator):
     --------
     sklearn.linear_model.QuantileRegressor : Same optimum with ``alpha=alpha / 2``.
     LassoL1 : Squared loss with the same penalty.
+    LADRegressorCV : Alpha chosen by cross-validation along an exact path.
 
     Notes
     -----
@@ -93,6 +94,10 @@ class LADRegressor(RegressorMixin, BaseEstimator):
     - R ``quantreg::rq(y ~ x, tau = q, method = "lasso", lambda = n * alpha)``, which
       minimises ``sum rho_q + (lambda / 2) ||w||_1``; ``method = "br"`` or ``"fn"`` for
       ``alpha = 0``.
+
+    For feature selection, ``SelectFromModel(LADRegressor(alpha=a), threshold=1e-300)``
+    keeps exactly the non-zero coefficients (scikit-learn's default threshold of
+    ``1e-5`` is applied only to classes named like ``Lasso``, "mean" otherwise).
 
     The solve has three stages. A warm start (IRLS or coordinate descent, Numba
     kernels) estimates the residual signs and the support. An exact stage then solves
