@@ -458,12 +458,14 @@ def lad_path(
     sw = full_weights(sample_weight, n)
     usable = usable_columns(design, fit_intercept)
     _, b_null = null_objective(y, sw, quantile, fit_intercept)
+    amax = alpha_max_absolute(design, y, sw, quantile, fit_intercept, usable)
 
     def solve(a, w0, b0):
         res, _ = solve_lad(
             design, y, sw, alpha=a, tau=quantile, fit_intercept=fit_intercept,
             tol=tol, coef0=np.zeros(p) if w0 is None else w0,
             intercept0=b_null if b0 is None else b0, warm=False, usable=usable,
+            alpha_max=amax,
         )  # fmt: skip
         return res
 

@@ -41,6 +41,13 @@ def null_objective(y, sw, tau, fit_intercept):
     return float(sw @ rho(y - b, tau)) / float(sw.sum()), b
 
 
+# Band of rows for a solve warm-started from a neighbouring path solution: a few
+# times the basis size, and a fixed fraction of the rows. Misclassified rows are
+# added back by the exact stage, so this only trades LP size against LP rounds.
+PATH_BAND_MIN = 50
+PATH_BAND_FACTOR = 8
+PATH_BAND_DIV = 5
+
 # Below this fraction of stored entries a CD step (O(nnz_j log nnz_j)) is cheap.
 SPARSE_CD_DENSITY = 0.05
 
@@ -65,7 +72,7 @@ def choose_solver(solver, design, alpha):
 
 def solve_lad(
     design, y, sw, *, alpha, tau, fit_intercept, solver="auto", max_iter=100,
-    tol=1e-9, coef0=None, intercept0=None, warm=True, usable=None,
+    tol=1e-9, coef0=None, intercept0=None, warm=True, usable=None, alpha_max=None,
 ):  # fmt: skip
     """Certified minimiser of ``(1/W) sum sw 2 rho_tau(y - Xw - b) + alpha ||w||_1``.
 
@@ -91,7 +98,9 @@ def solve_lad(
     if not null and alpha > 0:
         # At or above alpha_max the null model is optimal, but an LP solver may return
         # another optimal vertex on the boundary; return exact zeros, as LassoL1 does.
-        null = alpha >= alpha_max_absolute(design, y, sw, tau, fit_intercept, usable)
+        if alpha_max is None:
+            alpha_max = alpha_max_absolute(design, y, sw, tau, fit_intercept, usable)
+        null = alpha >= alpha_max
     if not null:
         if coef0 is not None and not warm:
             pass
@@ -106,9 +115,13 @@ def solve_lad(
                 max_iter=max_iter, coef0=w0, intercept0=b0,
             )  # fmt: skip
         w0[np.setdiff1d(np.arange(p), usable)] = 0.0
+        path_band = None
+        if coef0 is not None and not warm:
+            k = int(np.count_nonzero(w0)) + 1
+            path_band = max(PATH_BAND_MIN, PATH_BAND_FACTOR * k, n // PATH_BAND_DIV)
         w, b, u, n_lp = exact_lad(
             X, y, sw, usable, alpha=alpha, tau=tau, fit_intercept=fit_intercept,
-            coef0=w0, intercept0=b0,
+            coef0=w0, intercept0=b0, path_band=path_band,
         )  # fmt: skip
         w, b = polish_vertex(
             X, y, sw, w, b, u, usable, alpha=alpha, tau=tau,

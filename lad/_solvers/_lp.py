@@ -41,12 +41,20 @@ def _submatrix(X, rows, cols):
     return X[np.ix_(rows, cols)]
 
 
-def initial_band(r0, n_features, sw):
-    """Rows whose warm-start residuals are closest to zero (all rows when small)."""
+def initial_band(r0, n_features, sw, *, path_size=None):
+    """Rows whose warm-start residuals are closest to zero (all rows when small).
+
+    ``path_size`` overrides the size for a warm start from a neighbouring solution
+    on a path, whose residual signs are mostly right already.
+    """
     n = r0.shape[0]
     usable = sw > 0
     m = int(BAND_FACTOR * np.sqrt(max(n_features, 1)) * n ** (2.0 / 3.0))
-    if n <= FULL_ROWS or m >= n:
+    if path_size is not None:
+        m = path_size
+    elif n <= FULL_ROWS:
+        m = n
+    if m >= n:
         return np.flatnonzero(usable)
     scale = np.abs(r0)
     scale[~usable] = np.inf
@@ -113,7 +121,10 @@ def solve_restricted(X, y, sw, rows, cols, psi, *, lam, tau, fit_intercept, alph
     return np.asarray(w, dtype=np.float64), b, np.asarray(res.x), 0
 
 
-def exact_lad(X, y, sw, usable_cols, *, alpha, tau, fit_intercept, coef0, intercept0):
+def exact_lad(
+    X, y, sw, usable_cols, *, alpha, tau, fit_intercept, coef0, intercept0,
+    path_band=None,
+):  # fmt: skip
     """Exact minimiser of the LAD / quantile objective, from a warm start.
 
     ``X`` is an ndarray or CSC matrix, ``sw`` a float64 weight vector summing to
@@ -121,7 +132,8 @@ def exact_lad(X, y, sw, usable_cols, *, alpha, tau, fit_intercept, coef0, interc
     (constant and all-zero columns are excluded by the caller).
 
     Returns ``(coef, intercept, u, n_lp)``: the optimum, the dual vector of the last
-    LP extended by the fixed signs, and the number of LPs solved.
+    LP extended by the fixed signs, and the number of LPs solved. ``path_band`` sets
+    the number of rows of the first band (a path passes a small one).
     """
     n, p = X.shape
     W = float(sw.sum())
@@ -132,7 +144,7 @@ def exact_lad(X, y, sw, usable_cols, *, alpha, tau, fit_intercept, coef0, interc
     b = float(intercept0)
     r = y - np.asarray(X @ w).ravel() - b
     psi = np.where(r >= 0, tau, tau - 1.0)
-    rows = initial_band(r, p, sw)
+    rows = initial_band(r, p, sw, path_size=path_band)
     if alpha_zero:
         cols = usable_cols.copy()
     else:
