@@ -62,7 +62,9 @@ class CSCDesign:
     shape: tuple
 
     def _matrix(self):
-        return sp.csc_matrix((self.data, self.indices, self.indptr), shape=self.shape)
+        return sp.csc_matrix(
+            (self.data, self.indices, self.indptr), shape=self.shape, copy=False
+        )
 
     def matvec(self, w):
         """Return ``X @ w``."""

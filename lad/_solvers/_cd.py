@@ -12,6 +12,8 @@ from ._result import SolveResult
 
 # Rows per block when the Gram matrix is accumulated, to bound the scratch memory.
 _GRAM_BLOCK = 4096
+# Above this many features, CD runs on working sets with Gap Safe screening.
+WS_MIN_FEATURES = 100
 
 
 @dataclass
@@ -187,7 +189,14 @@ def solve_lasso(
         if np.any(w):
             r -= problem.design.matvec(w) - float(problem.xmean @ w)
         design = problem.design
-        if isinstance(design, DenseDesign):
+        if n_features > WS_MIN_FEATURES:
+            from ._working_set import working_set_cd
+
+            n_iter, gap = working_set_cd(
+                problem, yc, w, r, alpha=float(alpha), positive=bool(positive),
+                seed=int(seed), max_iter=int(max_iter), tol_abs=tol_abs,
+            )  # fmt: skip
+        elif isinstance(design, DenseDesign):
             n_iter, gap = cd_squared_dense(
                 design.X, yc, sw, w, r, problem.col_sq, problem.xmean, float(alpha),
                 bool(positive), int(seed), int(max_iter), tol_abs, ws,
