@@ -12,10 +12,18 @@ import numpy as np
 
 from .._validation import DenseDesign, readonly
 from ._cd import prepare_squared, solve_lasso
+from ._lp import BAND_MIN, BAND_PER_COEF, FULL_ROWS
 
 EPS_SHRINK = 0.2
 EPS_FLOOR = 1e-7
+SETTLE = 0.5
+# The exact stage needs the residual signs right only outside its band of rows, so
+# the smoothing need not go below a small fraction of the band's residual size.
+BAND_EPS_FRACTION = 0.05
+# Inner Lasso accuracy: in Gram mode (n >> p) an epoch costs O(p^2), so a tight inner
+# solve is nearly free and gives residual signs accurate enough for a small band.
 INNER_TOL = 1e-6
+INNER_TOL_GRAM = 1e-12
 INNER_MAX_EPOCHS = 200
 
 
@@ -25,6 +33,15 @@ def weighted_quantile(values, weights, q):
     cum = np.cumsum(weights[order])
     k = int(np.searchsorted(cum, q * cum[-1] - 1e-12 * cum[-1]))
     return float(values[order][min(k, values.size - 1)])
+
+
+def _band_residual(r, n_features):
+    """Size of the residuals at the edge of the exact stage's first band of rows."""
+    n = r.shape[0]
+    m = max(BAND_MIN, BAND_PER_COEF * (n_features + 1))
+    if n <= FULL_ROWS or m >= n:
+        return float(np.max(np.abs(r)))
+    return float(np.partition(np.abs(r), m)[m])
 
 
 def irls_lad(design, y, sw, *, alpha, tau, fit_intercept, max_iter, coef0, intercept0):
@@ -56,12 +73,19 @@ def irls_lad(design, y, sw, *, alpha, tau, fit_intercept, max_iter, coef0, inter
             design, v_norm, fit_intercept=fit_intercept, precompute=use_gram
         )
         res = solve_lasso(
-            problem, target, alpha=alpha * n / total, max_iter=INNER_MAX_EPOCHS,
-            tol=INNER_TOL, coef0=w,
+            problem, target, alpha=alpha * n / total,
+            max_iter=INNER_MAX_EPOCHS * (10 if use_gram else 1),
+            tol=INNER_TOL_GRAM if use_gram else INNER_TOL, coef0=w,
         )  # fmt: skip
         w, b = res.coef, res.intercept
-        r = y - design.matvec(w) - b
-        if eps <= eps_min:
-            break
-        eps = max(eps * EPS_SHRINK, eps_min)
+        r_new = y - design.matvec(w) - b
+        change = float(np.max(np.abs(r_new - r)))
+        r = r_new
+        # Shrink the smoothing only once the fit has settled at the current level:
+        # shrinking at every step leaves the iterate far from the smoothed optimum.
+        floor = max(eps_min, BAND_EPS_FRACTION * _band_residual(r, p))
+        if change <= SETTLE * eps:
+            if eps <= floor:
+                break
+            eps = max(eps * EPS_SHRINK, floor)
     return w, b, n_iter
