@@ -16,6 +16,7 @@ from ._lp import BAND_MIN, BAND_PER_COEF, FULL_ROWS
 
 EPS_SHRINK = 0.2
 EPS_FLOOR = 1e-7
+EPS_FLOOR_PENALISED = 1e-4
 SETTLE = 0.5
 # The exact stage needs the residual signs right only outside its band of rows, so
 # the smoothing need not go below a small fraction of the band's residual size.
@@ -36,11 +37,15 @@ def weighted_quantile(values, weights, q):
 
 
 def _band_residual(r, n_features):
-    """Size of the residuals at the edge of the exact stage's first band of rows."""
+    """Size of the residuals at the edge of the exact stage's first band of rows.
+
+    Zero when the band holds every row: the signs then do not matter, but the
+    support does (for ``alpha > 0``), so the smoothing goes down to its floor.
+    """
     n = r.shape[0]
     m = max(BAND_MIN, BAND_PER_COEF * (n_features + 1))
     if n <= FULL_ROWS or m >= n:
-        return float(np.max(np.abs(r)))
+        return 0.0
     return float(np.partition(np.abs(r), m)[m])
 
 
@@ -60,7 +65,9 @@ def irls_lad(design, y, sw, *, alpha, tau, fit_intercept, max_iter, coef0, inter
     if scale == 0.0:
         return w, b, 0
     eps = scale
-    eps_min = EPS_FLOOR * y_scale
+    # With a penalty the warm start is for the support; it settles long before the
+    # smoothing reaches the precision the row band would need.
+    eps_min = (EPS_FLOOR_PENALISED if alpha > 0 else EPS_FLOOR) * y_scale
     n_iter = 0
     while n_iter < max_iter:
         n_iter += 1

@@ -9,7 +9,7 @@ from .._kernels._columns import col_stats_csc, col_stats_dense
 from .._validation import DenseDesign, readonly
 from ._cd_absolute import cd_lad
 from ._irls import irls_lad, weighted_quantile
-from ._lp import exact_lad, polish_vertex
+from ._lp import FULL_ROWS, exact_lad, polish_vertex
 from ._result import SolveResult
 
 
@@ -103,6 +103,10 @@ def solve_lad(
         null = alpha >= alpha_max
     if not null:
         if coef0 is not None and not warm:
+            pass
+        elif alpha == 0 and n <= FULL_ROWS:
+            # The exact stage will take every row and every column: a warm start
+            # would change nothing it does.
             pass
         elif method == "cd":
             w0, b0, n_warm = cd_lad(

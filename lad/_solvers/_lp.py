@@ -34,6 +34,15 @@ FULL_ROWS = 5000
 # row whose sign flips is added back and the LP solved again.
 BAND_PER_COEF = 50
 BAND_MIN = 2000
+# Columns added to the warm-start support for the first LP (the strongest violators
+# of the dual constraints): the warm start's support is usually nearly right, and
+# every extra column makes each simplex iteration dearer.
+WS_EXTRA_MIN = 10
+WS_EXTRA_DIV = 4
+# Above this many matrix entries the LP goes to HiGHS's interior point method (with
+# crossover to a vertex), which is faster than dual simplex on wide bands.
+IPM_ENTRIES = 200_000
+
 # Relative tolerance on the dual constraints when screening columns.
 COL_RTOL = 1e-9
 # HiGHS's default feasibility tolerances (1e-7) leave vertices whose objective can be
@@ -109,7 +118,8 @@ def solve_restricted(X, y, sw, rows, cols, psi, *, lam, tau, fit_intercept, alph
     if ub_rows:
         kw["A_ub"] = stack(ub_rows)
         kw["b_ub"] = np.concatenate(ub_rhs)
-    res = linprog(c, bounds=bounds, method="highs", options=HIGHS_OPTIONS, **kw)
+    method = "highs-ipm" if rows.size * max(cols.size, 1) > IPM_ENTRIES else "highs"
+    res = linprog(c, bounds=bounds, method=method, options=HIGHS_OPTIONS, **kw)
     if res.status != 0:
         return None, None, None, res.status
     k = cols.size
@@ -157,7 +167,7 @@ def exact_lad(
         u0 = np.where(r > 0, tau, np.where(r < 0, tau - 1.0, 0.0))
         c0 = np.abs(np.asarray(X.T @ (sw * u0)).ravel())
         support = np.intersect1d(np.flatnonzero(w), usable_cols)
-        budget = max(10, 2 * support.size)
+        budget = max(WS_EXTRA_MIN, support.size // WS_EXTRA_DIV)
         cand = usable_cols[np.argsort(-c0[usable_cols], kind="stable")[:budget]]
         cols = np.union1d(support, cand).astype(np.intp)
     n_lp = 0
