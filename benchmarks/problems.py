@@ -158,7 +158,7 @@ def problems(quick=False):
             lambda n=n, p=p: heavy_tailed(n, p, 10, 5),
         )
     )
-    n = size(1_000_000, 100_000)
+    n = size(1_000_000, 20_000)
     out.append(
         Problem(
             f"lad tall t(2)+5% outliers {n}x20",

@@ -54,7 +54,9 @@ def _fmt(x, spec):
 
 
 def _tol(r):
-    return "exact" if r.get("tol") is None else f"{r['tol']:.0e}"
+    if r.get("tol") is None:
+        return "exact" if r.get("exact") else "default"
+    return f"{r['tol']:.0e}"
 
 
 def _ratio(r):
@@ -81,6 +83,7 @@ def markdown(env, first, rows):
     lines = [
         f"# lad benchmarks ({mode} sizes, {env['date']})",
         "",
+        "" if env.get("complete", True) else "**Partial results: run in progress.**",
         f"- Machine: {env['cpu']}, {env['cores']} cores ({env['platform']})",
         "- Threads: every solver single-threaded (OMP/OpenBLAS/MKL/Numba = 1); "
         "GridSearchCV rows use n_jobs=2 processes.",
@@ -130,16 +133,18 @@ def markdown(env, first, rows):
     return "\n".join(lines) + "\n"
 
 
-def write(env, first, rows):
-    """Write latest.{json,md} and dated copies; returns the paths."""
+def write(env, first, rows, final=True):
+    """Write latest.{json,md} (and dated copies if ``final``); returns the paths."""
     RESULTS.mkdir(exist_ok=True)
     payload = {"environment": env, "startup": first, "results": _finite(rows)}
-    text = json.dumps(payload, indent=1, default=_jsonable)
-    md = markdown(env, first, rows)
     stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M")
     stamp += "-quick" if env["quick"] else ""
     paths = []
-    for stem in ("latest", stamp):
+    env = {**env, "complete": final}
+    payload["environment"] = env
+    md = markdown(env, first, rows)
+    text = json.dumps(payload, indent=1, default=_jsonable)
+    for stem in ("latest", stamp) if final else ("latest",):
         (RESULTS / f"{stem}.json").write_text(text)
         (RESULTS / f"{stem}.md").write_text(md)
         paths += [RESULTS / f"{stem}.json", RESULTS / f"{stem}.md"]

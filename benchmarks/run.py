@@ -158,15 +158,18 @@ def ladder_python(prob, s, cap):
 
 def ladder_r(prob, method, repeats, cap):
     try:
-        res = r_anchors.run(method, prob, repeats=repeats, cap=cap)
+        res, err = r_anchors.run(method, prob, repeats=repeats, cap=cap)
     except Exception as exc:
-        return [dict(tol=None, status=f"error: {exc}"[:300], seconds=None)]
+        status = "timeout" if "exceeded the cap" in str(exc) else f"error: {exc}"
+        return [dict(tol=None, status=status[:300], seconds=None)]
     runs = []
     for r in res:
         run = dict(tol=r["tol"], seconds=r["seconds"], n_timed=r["n_timed"])
         run["status"] = "ok" if r["seconds"] <= cap else "over cap"
         run["f"], run["nnz"], run["key"] = score(prob, r["output"])
         runs.append(run)
+    if err and "exceeded the cap" in err:  # the next tolerance timed out
+        runs.append(dict(tol=None, status="timeout", seconds=None))
     return runs or [dict(tol=None, status="no result", seconds=None)]
 
 
@@ -317,6 +320,7 @@ def main(argv=None):
             log("   " + report.row_line(r))
         log(f"   ({time.perf_counter() - t0:.0f} s)")
         rows.extend(new)
+        report.write(env, first, rows, final=False)  # keep partial results
     env["total_seconds"] = time.perf_counter() - t_start
     paths = report.write(env, first, rows)
     log(report.markdown(env, first, rows))
