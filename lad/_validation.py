@@ -170,10 +170,12 @@ def normalized_weights(sample_weight, n_samples):
     return readonly(np.ascontiguousarray(sw))
 
 
-def as_kernel_inputs(X):
+def as_kernel_inputs(X, *, fortran=True):
     """Return a :class:`DenseDesign` or :class:`CSCDesign` for a validated ``X``.
 
-    Copies only when the dtype or layout must change (one copy at most). Sparse input
+    Copies only when the dtype or layout must change (one copy at most). With
+    ``fortran=False`` a contiguous dense float64 ``X`` is kept in its layout, for
+    callers that defer the choice (covariance mode never needs F order). Sparse input
     becomes canonical CSC (duplicates summed) with int32 indices; a matrix whose
     indices do not fit int32 gets a clear ``ValueError``.
     """
@@ -194,7 +196,10 @@ def as_kernel_inputs(X):
         return CSCDesign(
             readonly(data), readonly(indices), readonly(indptr), tuple(X.shape)
         )
-    X = np.asfortranarray(X, dtype=np.float64)
+    if fortran or not (X.flags.c_contiguous or X.flags.f_contiguous):
+        X = np.asfortranarray(X, dtype=np.float64)
+    else:
+        X = np.asarray(X, dtype=np.float64)
     return DenseDesign(readonly(X))
 
 

@@ -7,7 +7,13 @@ import numpy as np
 from sklearn.utils import check_random_state
 
 from ._report import SparsityReport
-from ._solvers._cd import centered_target, null_gradient, prepare_squared, solve_lasso
+from ._solvers._cd import (
+    centered_target,
+    null_gradient,
+    prepare_squared,
+    prepare_target,
+    solve_lasso,
+)
 from ._solvers._lad import (
     alpha_max_absolute,
     null_objective,
@@ -316,7 +322,7 @@ def lasso_path(
     sample_weight=None,
     fit_intercept=True,
     positive=False,
-    precompute=False,
+    precompute="auto",
     max_iter=1000,
     tol=1e-4,
     selection="cyclic",
@@ -343,8 +349,10 @@ def lasso_path(
         Whether to fit an intercept.
     positive : bool, default=False
         Constrain the coefficients to be non-negative.
-    precompute : bool, default=False
-        Use the Gram matrix (covariance mode); computed once for the whole path.
+    precompute : bool or "auto", default="auto"
+        Use the Gram matrix (covariance mode), computed once for the whole path.
+        ``"auto"`` uses it for dense ``X`` with ``n_samples > n_features`` (and at
+        most 4096 features), as scikit-learn's ``lasso_path`` does.
     max_iter : int, default=1000
         Maximum epochs per alpha.
     tol : float, default=1e-4
@@ -369,25 +377,34 @@ def lasso_path(
     ((8, 5), 0)
     """
     X, y, sample_weight = validate_path_data(X, y, sample_weight)
-    design = as_kernel_inputs(X)
-    grid = _grid(design, y, sample_weight, alphas, n_alphas, eps, "squared", 0.5,
-                 fit_intercept, positive)  # fmt: skip
+    if not (isinstance(precompute, bool) or precompute == "auto"):
+        raise ValueError(f"precompute must be a bool or 'auto'; got {precompute!r}.")
+    if selection not in ("cyclic", "random"):
+        raise ValueError(f"selection must be 'cyclic' or 'random'; got {selection!r}.")
+    # Validate the grid arguments before any pass over X; the default grid itself
+    # needs alpha_max, which comes from the target's null gradient below.
+    grid = alpha_grid(1.0, n_alphas=n_alphas, eps=eps) if alphas is None else None
+    grid = None if alphas is None else check_alphas(alphas)
+    design = as_kernel_inputs(X, fortran=False)
     n, p = design.shape
     problem = prepare_squared(
         design, normalized_weights(sample_weight, n), fit_intercept=fit_intercept,
-        precompute=bool(precompute),
+        precompute=precompute, n_solves=n_alphas if grid is None else grid.size,
     )  # fmt: skip
-    if selection not in ("cyclic", "random"):
-        raise ValueError(f"selection must be 'cyclic' or 'random'; got {selection!r}.")
+    yv = readonly(np.ascontiguousarray(y))
+    target = prepare_target(problem, yv)
+    if grid is None:
+        g0 = target.g0
+        amax = float(max(np.max(g0 if positive else np.abs(g0), initial=0.0), 0.0)) / n
+        grid = alpha_grid(amax, n_alphas=n_alphas, eps=eps)
     seed = -1
     if selection == "random":
         seed = int(check_random_state(random_state).randint(np.iinfo(np.int32).max))
-    yv = readonly(np.ascontiguousarray(y))
     return _run_path(
         grid, p, "squared",
         lambda a, w0, b0: solve_lasso(
             problem, yv, alpha=a, positive=positive, max_iter=max_iter, tol=tol,
-            coef0=w0, seed=seed,
+            coef0=w0, seed=seed, target=target,
         ),
     )  # fmt: skip
 

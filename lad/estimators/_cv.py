@@ -247,8 +247,9 @@ class LassoL1CV(_PathCV):
         The grid to use instead; sorted in decreasing order.
     fit_intercept : bool, default=True
         Whether to fit an intercept.
-    precompute : bool, default=False
-        Use the Gram matrix in every path.
+    precompute : bool or "auto", default="auto"
+        Use the Gram matrix in every path; ``"auto"`` as in :func:`lad.lasso_path`
+        (dense ``X`` with more samples than features).
     max_iter : int, default=1000
         Maximum epochs per alpha.
     tol : float, default=1e-4
@@ -322,7 +323,7 @@ class LassoL1CV(_PathCV):
     _loss = "squared"
     _parameter_constraints = {
         **_COMMON_CONSTRAINTS,
-        "precompute": ["boolean"],
+        "precompute": ["boolean", StrOptions({"auto"})],
         "max_iter": [Interval(Integral, 1, None, closed="left")],
         "positive": ["boolean"],
         "random_state": ["random_state"],
@@ -336,7 +337,7 @@ class LassoL1CV(_PathCV):
         n_alphas=100,
         alphas=None,
         fit_intercept=True,
-        precompute=False,
+        precompute="auto",
         max_iter=1000,
         tol=1e-4,
         cv=None,

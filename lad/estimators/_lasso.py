@@ -46,11 +46,15 @@ class LassoL1(RegressorMixin, BaseEstimator):
     fit_intercept : bool, default=True
         Whether to fit an unpenalised intercept. The data are centred implicitly, so
         sparse ``X`` stays sparse.
-    precompute : bool or array-like of shape (n_features, n_features), default=False
+    precompute : "auto", bool or array-like of shape (n_features, n_features), \
+default="auto"
         Use the Gram matrix ``X'X`` (covariance mode: each coordinate step costs
         O(n_features) instead of O(n_samples)); worthwhile when
-        ``n_samples >> n_features``. An array is taken as the precomputed Gram matrix
-        of the (weighted) data. Ignored for sparse ``X``, as in scikit-learn.
+        ``n_samples >> n_features``. ``"auto"`` builds it for dense ``X`` with at
+        most 400 features and at least 4 samples per feature, where it costs less
+        than the passes over ``X`` it saves. An array is taken as the precomputed
+        Gram matrix of the (weighted) data. Ignored for sparse ``X``, as in
+        scikit-learn. The optimum does not depend on this choice.
     copy_X : bool, default=True
         Kept for compatibility with scikit-learn. ``X`` is never modified whatever
         its value.
@@ -114,7 +118,7 @@ class LassoL1(RegressorMixin, BaseEstimator):
     _parameter_constraints = {
         "alpha": [Interval(Real, 0, None, closed="left")],
         "fit_intercept": ["boolean"],
-        "precompute": ["boolean", "array-like"],
+        "precompute": ["boolean", StrOptions({"auto"}), "array-like"],
         "copy_X": ["boolean"],
         "max_iter": [Interval(Integral, 1, None, closed="left")],
         "tol": [Interval(Real, 0, None, closed="left")],
@@ -129,7 +133,7 @@ class LassoL1(RegressorMixin, BaseEstimator):
         alpha=1.0,
         *,
         fit_intercept=True,
-        precompute=False,
+        precompute="auto",
         copy_X=True,
         max_iter=1000,
         tol=1e-4,
@@ -180,7 +184,7 @@ class LassoL1(RegressorMixin, BaseEstimator):
             sample_weight = None  # a constant weight does not change the optimum
         X, y, sample_weight = validate_fit_data(self, X, y, sample_weight)
         n_samples, n_features = X.shape
-        design = as_kernel_inputs(X)
+        design = as_kernel_inputs(X, fortran=False)  # prepare_squared picks
         sw = normalized_weights(sample_weight, n_samples)
         problem = prepare_squared(
             design, sw, fit_intercept=self.fit_intercept, precompute=self.precompute

@@ -1,0 +1,105 @@
+"""Covariance (Gram) mode: when "auto" picks it, and that it changes no optimum."""
+
+import numpy as np
+import pytest
+
+from lad import LassoL1, lasso_path
+from lad._solvers import _cd
+from lad._validation import as_kernel_inputs
+from tests._oracle import lasso_alpha_max, lasso_kkt, lasso_objective, make_problem
+
+
+def test_gram_pays_rules():
+    # A path amortises the Gram whenever n > p; a single fit only when p is small
+    # and the design tall; never past the memory cap or when n <= p.
+    assert _cd.gram_pays(5000, 1000, n_solves=100)
+    assert not _cd.gram_pays(1000, 1000, n_solves=100)
+    assert not _cd.gram_pays(10**6, _cd.GRAM_MAX_FEATURES + 1, n_solves=100)
+    assert _cd.gram_pays(100_000, 100)
+    assert not _cd.gram_pays(5000, 1000)
+    assert not _cd.gram_pays(300, 100)
+
+
+def test_blocked_gram_equals_the_centred_weighted_gram(monkeypatch):
+    # Several row blocks, weights and centring: the syrk accumulation must equal
+    # the textbook Xc' S Xc.
+    monkeypatch.setattr(_cd, "_GRAM_BLOCK", 7)
+    X, _ = make_problem(50, 6, seed=1)
+    sw = np.random.default_rng(1).uniform(0.5, 2, 50)
+    sw *= 50 / sw.sum()
+    xmean = sw @ X / 50
+    G = _cd._gram(np.asfortranarray(X), sw, xmean)
+    Xc = X - xmean
+    np.testing.assert_allclose(G, Xc.T @ (sw[:, None] * Xc), rtol=1e-12, atol=1e-12)
+    assert G.flags.c_contiguous
+
+
+def test_auto_uses_the_gram_on_tall_dense_data_only():
+    X, y = make_problem(2000, 20, seed=2)
+    tall = LassoL1(alpha=0.01).fit(X, y)
+    assert tall._results[0].solver == "cd-gram"
+    wide = LassoL1(alpha=0.01).fit(X[:30], y[:30])
+    assert wide._results[0].solver == "cd"
+    off = LassoL1(alpha=0.01, precompute=False).fit(X, y)
+    assert off._results[0].solver == "cd"
+
+
+@pytest.mark.parametrize("weighted", [False, True])
+@pytest.mark.parametrize("positive", [False, True])
+@pytest.mark.parametrize("fit_intercept", [False, True])
+def test_gram_single_fit_matches_plain_cd(weighted, positive, fit_intercept):
+    X, y = make_problem(800, 25, seed=3)
+    X[:, 4] = 3.0  # a constant column must stay at zero in both modes
+    sw = np.random.default_rng(3).uniform(0.5, 2, 800) if weighted else None
+    alpha = 0.05 * lasso_alpha_max(X, y, sw, positive=positive)
+    kw = dict(alpha=alpha, positive=positive, fit_intercept=fit_intercept, tol=1e-12)
+    gram = LassoL1(precompute="auto", **kw).fit(X, y, sample_weight=sw)
+    plain = LassoL1(precompute=False, **kw).fit(X, y, sample_weight=sw)
+    assert gram._results[0].solver == "cd-gram"
+    f_gram = lasso_objective(X, y, gram.coef_, gram.intercept_, alpha, sw)
+    f_plain = lasso_objective(X, y, plain.coef_, plain.intercept_, alpha, sw)
+    assert f_gram == pytest.approx(f_plain, rel=1e-10)
+    if fit_intercept:
+        assert gram.coef_[4] == 0.0
+    assert lasso_kkt(X, y, gram.coef_, gram.intercept_, alpha, sample_weight=sw,
+                     positive=positive, fit_intercept=fit_intercept) <= 1e-6 * alpha  # fmt: skip
+
+
+@pytest.mark.parametrize("weighted", [False, True])
+def test_gram_path_matches_plain_path(weighted):
+    X, y = make_problem(400, 60, seed=4)
+    sw = np.random.default_rng(4).uniform(0.5, 2, 400) if weighted else None
+    auto = lasso_path(X, y, n_alphas=30, sample_weight=sw, tol=1e-12)
+    plain = lasso_path(X, y, n_alphas=30, sample_weight=sw, tol=1e-12, precompute=False)
+    for k, a in enumerate(auto.alphas):
+        f_auto = lasso_objective(X, y, auto.coefs[:, k], auto.intercepts[k], a, sw)
+        f_plain = lasso_objective(X, y, plain.coefs[:, k], plain.intercepts[k], a, sw)
+        assert f_auto == pytest.approx(f_plain, rel=1e-10)
+    assert as_kernel_inputs(X).shape == X.shape
+
+
+def test_path_rejects_an_unknown_precompute():
+    X, y = make_problem(40, 5, seed=5)
+    with pytest.raises(ValueError, match="precompute"):
+        lasso_path(X, y, n_alphas=3, precompute="always")
+
+
+@pytest.mark.parametrize("offset", [0.0, 1.0, 1e6])
+@pytest.mark.parametrize("layout", ["C", "F"])
+def test_gram_stats_match_the_centred_definition(offset, layout):
+    # Small offsets take the one-product route (X'X - n m m'); large ones fall back
+    # to blocked centring. Either way: the centred Gram, exact zeros for constants.
+    X, _ = make_problem(300, 8, seed=6)
+    X = X + offset
+    X[:, 2] = 7.25 + offset
+    X = np.asarray(X, order=layout)
+    xmean, col_sq, G = _cd._gram_stats(X, np.empty(0), True)
+    Xc = X - X.mean(axis=0)
+    ref = Xc.T @ Xc
+    keep = np.arange(8) != 2
+    scale = np.sqrt(np.outer(np.diag(ref), np.diag(ref)))[np.ix_(keep, keep)]
+    err = np.abs(G - ref)[np.ix_(keep, keep)] / scale
+    assert err.max() <= 1e-10
+    assert col_sq[2] == 0.0
+    np.testing.assert_allclose(xmean, X.mean(axis=0), rtol=1e-14)
+    np.testing.assert_allclose(col_sq[keep], np.diag(ref)[keep], rtol=1e-10)
