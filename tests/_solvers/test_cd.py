@@ -61,8 +61,9 @@ def test_gram_single_fit_matches_plain_cd(weighted, positive, fit_intercept):
     assert f_gram == pytest.approx(f_plain, rel=1e-10)
     if fit_intercept:
         assert gram.coef_[4] == 0.0
-    assert lasso_kkt(X, y, gram.coef_, gram.intercept_, alpha, sample_weight=sw,
-                     positive=positive, fit_intercept=fit_intercept) <= 1e-6 * alpha  # fmt: skip
+    kkt = lasso_kkt(X, y, gram.coef_, gram.intercept_, alpha, sample_weight=sw,
+                    positive=positive, fit_intercept=fit_intercept)  # fmt: skip
+    assert kkt <= 1e-6 * alpha
 
 
 @pytest.mark.parametrize("weighted", [False, True])
