@@ -21,6 +21,7 @@ from ._solvers._lad import (
     usable_columns,
 )
 from ._validation import (
+    DenseDesign,
     as_kernel_inputs,
     full_weights,
     normalized_weights,
@@ -240,15 +241,40 @@ def alpha_max(
 def _alpha_max(design, y, sample_weight, loss, quantile, fit_intercept, positive):
     n = design.shape[0]
     if loss == "squared":
-        problem = prepare_squared(
-            design, normalized_weights(sample_weight, n), fit_intercept=fit_intercept
-        )
-        yc, _ = centered_target(problem, y)
-        g = null_gradient(problem, yc)
+        sw = normalized_weights(sample_weight, n)
+        if isinstance(design, DenseDesign) and not design.X.flags.f_contiguous:
+            g = _null_gradient_any_layout(design.X, y, sw, fit_intercept)
+        else:
+            problem = prepare_squared(design, sw, fit_intercept=fit_intercept)
+            yc, _ = centered_target(problem, y)
+            g = null_gradient(problem, yc)
         top = np.max(g if positive else np.abs(g), initial=0.0)
         return float(max(top, 0.0) / n)
     sw = full_weights(sample_weight, n)
     return alpha_max_absolute(design, y, sw, quantile, fit_intercept)
+
+
+def _null_gradient_any_layout(X, y, sw, fit_intercept):
+    # Xc' S yc without the F-ordered copy the CD kernels need. With yc centred a
+    # constant column's product is rounding only (~ n eps |c| max|v|); those few
+    # columns are confirmed constant exactly and set to 0, as col_stats does.
+    n = X.shape[0]
+    v = np.asarray(y, dtype=np.float64)
+    if fit_intercept:
+        ymean = float(np.dot(sw, v)) / n if sw.shape[0] else float(v.mean())
+        v = v - ymean
+    if sw.shape[0]:
+        v = v * sw
+    g = X.T @ v
+    if fit_intercept:
+        xmean = (X.T @ (sw if sw.shape[0] else np.ones(n))) / n
+        g -= xmean * v.sum()
+        eps = np.finfo(np.float64).eps
+        bound = 64.0 * n * eps * np.abs(xmean) * np.max(np.abs(v), initial=0.0)
+        for j in np.flatnonzero(np.abs(g) <= bound):
+            if np.all(X[:, j] == X[0, j]):
+                g[j] = 0.0
+    return g
 
 
 # --- grids and paths -----------------------------------------------------------------
@@ -386,22 +412,31 @@ def lasso_path(
     grid = alpha_grid(1.0, n_alphas=n_alphas, eps=eps) if alphas is None else None
     grid = None if alphas is None else check_alphas(alphas)
     design = as_kernel_inputs(X, fortran=False)
-    n, p = design.shape
+    n = design.shape[0]
     problem = prepare_squared(
         design, normalized_weights(sample_weight, n), fit_intercept=fit_intercept,
         precompute=precompute, n_solves=n_alphas if grid is None else grid.size,
     )  # fmt: skip
-    yv = readonly(np.ascontiguousarray(y))
-    target = prepare_target(problem, yv)
-    if grid is None:
-        g0 = target.g0
-        amax = float(max(np.max(g0 if positive else np.abs(g0), initial=0.0), 0.0)) / n
-        grid = alpha_grid(amax, n_alphas=n_alphas, eps=eps)
     seed = -1
     if selection == "random":
         seed = int(check_random_state(random_state).randint(np.iinfo(np.int32).max))
+    return squared_path(
+        problem, y, grid, n_alphas=n_alphas, eps=eps, positive=positive,
+        max_iter=max_iter, tol=tol, seed=seed,
+    )  # fmt: skip
+
+
+def squared_path(problem, y, grid, *, n_alphas, eps, positive, max_iter, tol, seed):
+    """The warm-started path on a prepared problem (``grid=None``: the default)."""
+    yv = readonly(np.ascontiguousarray(y, dtype=np.float64))
+    target = prepare_target(problem, yv)
+    if grid is None:
+        g0 = target.g0
+        top = np.max(g0 if positive else np.abs(g0), initial=0.0)
+        grid = alpha_grid(float(max(top, 0.0)) / problem.n_samples, n_alphas=n_alphas,
+                          eps=eps)  # fmt: skip
     return _run_path(
-        grid, p, "squared",
+        grid, problem.n_features, "squared",
         lambda a, w0, b0: solve_lasso(
             problem, yv, alpha=a, positive=positive, max_iter=max_iter, tol=tol,
             coef0=w0, seed=seed, target=target,

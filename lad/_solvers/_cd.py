@@ -1,42 +1,17 @@
 """Coordinate-descent driver for the squared loss (``LassoL1`` and the paths)."""
 
-import warnings
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.linalg.blas import dsyrk
 
 from .._kernels._columns import col_stats_csc, col_stats_dense
 from .._kernels.squared import cd_squared_csc, cd_squared_dense, cd_squared_gram
 from .._validation import CSCDesign, DenseDesign, readonly
+from ._gram import gram_pays, gram_stats, user_gram
 from ._result import SolveResult
 
-# Rows per block when the Gram matrix is accumulated, to bound the scratch memory.
-_GRAM_BLOCK = 4096
 # Above this many features, CD runs on working sets with Gap Safe screening.
 WS_MIN_FEATURES = 100
-# precompute="auto": the centred Gram matrix costs about n p^2 flops, some p / 40
-# passes over X at BLAS speed, after which every epoch is O(p) per changed
-# coordinate and never touches X. A path (many solves) amortises it whenever
-# n > p, as in scikit-learn's lasso_path; a single fit only when the Gram is cheap
-# next to the handful of passes a working-set solve makes. Above GRAM_MAX_FEATURES
-# the matrix itself (8 p^2 bytes) would dominate memory.
-GRAM_MAX_FEATURES = 4096
-_EPS = float(np.finfo(np.float64).eps)
-GRAM_SINGLE_MAX_FEATURES = 400
-GRAM_SINGLE_MIN_RATIO = 4
-
-
-def gram_pays(n_samples, n_features, *, n_solves=1):
-    """Whether ``precompute="auto"`` builds the Gram matrix for a dense design."""
-    if n_features > GRAM_MAX_FEATURES or n_samples <= n_features:
-        return False
-    if n_solves > 1:
-        return True
-    return (
-        n_features <= GRAM_SINGLE_MAX_FEATURES
-        and n_samples >= GRAM_SINGLE_MIN_RATIO * n_features
-    )
 
 
 @dataclass
@@ -87,23 +62,28 @@ def prepare_squared(design, sw, *, fit_intercept, precompute=False, n_solves=1):
     dense = isinstance(design, DenseDesign)
     if isinstance(precompute, str):
         precompute = dense and gram_pays(n_samples, n_features, n_solves=n_solves)
-    user_gram = isinstance(precompute, np.ndarray | list | tuple) or hasattr(
+    given = isinstance(precompute, np.ndarray | list | tuple) or hasattr(
         precompute, "__array__"
     )
     gram = None
     if dense and precompute is True:
-        xmean, col_sq, gram = _gram_stats(design.X, sw, bool(fit_intercept))
+        xmean, col_sq, gram = gram_stats(design.X, sw, bool(fit_intercept))
     elif dense:
         if not design.X.flags.f_contiguous:
             design = DenseDesign(readonly(np.asfortranarray(design.X)))
         xmean, col_sq = col_stats_dense(design.X, sw, bool(fit_intercept))
-        if user_gram:
-            gram = _user_gram(design, sw, xmean, precompute)
+        if given:
+            gram = user_gram(design, sw, xmean, precompute)
     else:
         xmean, col_sq = col_stats_csc(
             design.data, design.indices, design.indptr, n_samples, sw,
             bool(fit_intercept),
         )  # fmt: skip
+    return problem_from_stats(design, sw, fit_intercept, xmean, col_sq, gram)
+
+
+def problem_from_stats(design, sw, fit_intercept, xmean, col_sq, gram=None):
+    """Assemble a :class:`SquaredProblem`; constant columns get zero Gram rows."""
     if gram is not None:
         zero = col_sq == 0.0
         gram[zero, :] = 0.0
@@ -112,111 +92,6 @@ def prepare_squared(design, sw, *, fit_intercept, precompute=False, n_solves=1):
     return SquaredProblem(
         design, sw, bool(fit_intercept), readonly(xmean), readonly(col_sq), gram
     )
-
-
-def _gram_stats(X, sw, fit_intercept):
-    """``(xmean, col_sq, gram)`` from ``X`` in any layout, without copying it."""
-    n_samples, n_features = X.shape
-    if not sw.shape[0]:
-        stats = _gram_uncentred(X, fit_intercept)
-        if stats is not None:
-            return stats
-    if not fit_intercept:
-        xmean = np.zeros(n_features)
-    elif sw.shape[0]:
-        xmean = (sw @ X) / n_samples
-    else:
-        xmean = (X.T @ np.ones(n_samples)) / n_samples
-    gram = _gram(X, sw, xmean)
-    col_sq = np.diag(gram).copy()
-    if fit_intercept:
-        # A constant column c leaves n (c - mean)^2 of rounding in its centred norm
-        # (the summed mean is off by at most ~n eps |c|); confirm the few columns
-        # that small by an exact test, as col_stats_dense does for every column.
-        bound = n_samples * (4.0 * n_samples * _EPS * np.abs(xmean)) ** 2
-        _zero_constant_columns(X, col_sq, col_sq <= bound)
-    return xmean, col_sq, gram
-
-
-def _zero_constant_columns(X, col_sq, candidates):
-    for j in np.flatnonzero(candidates):
-        col = X[:, j]
-        if np.all(col == col[0]):
-            col_sq[j] = 0.0
-
-
-def _gram_uncentred(X, fit_intercept):
-    """Unit weights: ``X'X - n m m'`` from one BLAS product on ``X`` itself.
-
-    Centring after the product cancels ``m_j^2`` against ``X_j'X_j / n``; the
-    rounding left is about ``eps * m_j^2 / var_j`` relative, so this is used only
-    when every non-constant column has ``m_j^2 <= 100 var_j`` (error ~1e-14).
-    Returns None otherwise, for the blocked centred product.
-    """
-    n_samples, n_features = X.shape
-    gram = np.ascontiguousarray(X.T @ X)
-    if not fit_intercept:
-        return np.zeros(n_features), np.diag(gram).copy(), gram
-    xmean = (X.T @ np.ones(n_samples)) / n_samples
-    col_sq = np.diag(gram) - n_samples * xmean * xmean
-    msq = n_samples * xmean * xmean
-    maybe_constant = col_sq <= 64.0 * n_samples * _EPS * msq
-    _zero_constant_columns(X, col_sq, maybe_constant)
-    constant = col_sq == 0.0
-    if np.any(~constant & (msq > 100.0 * col_sq)):
-        return None
-    gram -= n_samples * np.outer(xmean, xmean)
-    np.fill_diagonal(gram, col_sq)
-    return xmean, col_sq, gram
-
-
-def _gram(X, sw, xmean):
-    # Rank-k updates on the upper triangle (BLAS syrk, half the flops of X'X),
-    # block by block so centring never copies all of X.
-    n_samples, n_features = X.shape
-    gram = np.zeros((n_features, n_features), order="F")
-    for start in range(0, n_samples, _GRAM_BLOCK):
-        block = X[start : start + _GRAM_BLOCK] - xmean  # keeps X's layout
-        if sw.shape[0]:
-            block *= np.sqrt(sw[start : start + _GRAM_BLOCK])[:, None]
-        if block.flags.f_contiguous:
-            gram = dsyrk(1.0, block, beta=1.0, c=gram, trans=1, overwrite_c=1)
-        else:  # a C-ordered block is the F-ordered transpose: syrk without trans
-            gram = dsyrk(1.0, block.T, beta=1.0, c=gram, trans=0, overwrite_c=1)
-    upper = np.triu(gram)
-    return np.ascontiguousarray(upper + np.triu(upper, 1).T)
-
-
-def _user_gram(design, sw, xmean, precompute):
-    gram = np.array(precompute, dtype=np.float64, order="C")
-    p = design.shape[1]
-    if gram.shape != (p, p):
-        raise ValueError(
-            f"precompute should be a Gram matrix of shape ({p}, {p}); "
-            f"got shape {gram.shape}."
-        )
-    if not np.all(np.isfinite(gram)):
-        raise ValueError("The precomputed Gram matrix contains NaN or infinity.")
-    if np.any(xmean != 0.0):
-        warnings.warn(
-            "Gram matrix was provided but X was centered to fit intercept: "
-            "recomputing Gram matrix.",
-            UserWarning,
-            stacklevel=4,
-        )
-        return _gram(design.X, sw, xmean)
-    # A cheap sanity check of one column, as scikit-learn does.
-    X = design.X
-    xs = X * np.sqrt(sw)[:, None] if sw.shape[0] else X
-    j = p - 1
-    expected = xs.T @ xs[:, j]
-    atol = 1e-10 * (1.0 + np.abs(expected).max())
-    if not np.allclose(gram[:, j], expected, rtol=1e-4, atol=atol):
-        raise ValueError(
-            "Gram matrix passed in via 'precompute' parameter did not pass "
-            f"validation when a single column was checked (column {j})."
-        )
-    return gram
 
 
 def null_gradient(problem, yc):
@@ -300,7 +175,8 @@ def solve_lasso(
         return SolveResult(w, ymean, 0, 0.0, True, tol_abs, "cd")
 
     if problem.gram is not None:
-        H = problem.gram @ w
+        nz = np.flatnonzero(w)  # warm starts along a path are sparse
+        H = problem.gram[:, nz] @ w[nz] if nz.size else np.zeros(n_features)
         n_iter, gap = cd_squared_gram(
             problem.gram, g0, y_sq, w, H, n_samples, float(alpha), bool(positive),
             int(seed), int(max_iter), tol_abs, ws,

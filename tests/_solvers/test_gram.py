@@ -1,10 +1,10 @@
-"""Covariance (Gram) mode: when "auto" picks it, and that it changes no optimum."""
+"""Covariance (Gram) mode: when "auto" picks it, fold downdating, same optima."""
 
 import numpy as np
 import pytest
 
 from lad import LassoL1, lasso_path
-from lad._solvers import _cd
+from lad._solvers import _gram
 from lad._validation import as_kernel_inputs
 from tests._oracle import lasso_alpha_max, lasso_kkt, lasso_objective, make_problem
 
@@ -12,23 +12,23 @@ from tests._oracle import lasso_alpha_max, lasso_kkt, lasso_objective, make_prob
 def test_gram_pays_rules():
     # A path amortises the Gram whenever n > p; a single fit only when p is small
     # and the design tall; never past the memory cap or when n <= p.
-    assert _cd.gram_pays(5000, 1000, n_solves=100)
-    assert not _cd.gram_pays(1000, 1000, n_solves=100)
-    assert not _cd.gram_pays(10**6, _cd.GRAM_MAX_FEATURES + 1, n_solves=100)
-    assert _cd.gram_pays(100_000, 100)
-    assert not _cd.gram_pays(5000, 1000)
-    assert not _cd.gram_pays(300, 100)
+    assert _gram.gram_pays(5000, 1000, n_solves=100)
+    assert not _gram.gram_pays(1000, 1000, n_solves=100)
+    assert not _gram.gram_pays(10**6, _gram.GRAM_MAX_FEATURES + 1, n_solves=100)
+    assert _gram.gram_pays(100_000, 100)
+    assert not _gram.gram_pays(5000, 1000)
+    assert not _gram.gram_pays(300, 100)
 
 
 def test_blocked_gram_equals_the_centred_weighted_gram(monkeypatch):
     # Several row blocks, weights and centring: the syrk accumulation must equal
     # the textbook Xc' S Xc.
-    monkeypatch.setattr(_cd, "_GRAM_BLOCK", 7)
+    monkeypatch.setattr(_gram, "_GRAM_BLOCK", 7)
     X, _ = make_problem(50, 6, seed=1)
     sw = np.random.default_rng(1).uniform(0.5, 2, 50)
     sw *= 50 / sw.sum()
     xmean = sw @ X / 50
-    G = _cd._gram(np.asfortranarray(X), sw, xmean)
+    G = _gram._centred_gram(np.asfortranarray(X), sw, xmean)
     Xc = X - xmean
     np.testing.assert_allclose(G, Xc.T @ (sw[:, None] * Xc), rtol=1e-12, atol=1e-12)
     assert G.flags.c_contiguous
@@ -94,7 +94,7 @@ def test_gram_stats_match_the_centred_definition(offset, layout):
     X = X + offset
     X[:, 2] = 7.25 + offset
     X = np.asarray(X, order=layout)
-    xmean, col_sq, G = _cd._gram_stats(X, np.empty(0), True)
+    xmean, col_sq, G = _gram.gram_stats(X, np.empty(0), True)
     Xc = X - X.mean(axis=0)
     ref = Xc.T @ Xc
     keep = np.arange(8) != 2
@@ -104,3 +104,39 @@ def test_gram_stats_match_the_centred_definition(offset, layout):
     assert col_sq[2] == 0.0
     np.testing.assert_allclose(xmean, X.mean(axis=0), rtol=1e-14)
     np.testing.assert_allclose(col_sq[keep], np.diag(ref)[keep], rtol=1e-10)
+
+
+@pytest.mark.parametrize("fit_intercept", [False, True])
+def test_fold_grams_equal_the_gram_of_the_training_rows(fit_intercept):
+    X, _ = make_problem(120, 7, seed=7)
+    X[:, 3] = 2.5  # constant on every subset
+    folds = _gram.FoldGrams(X)
+    test = np.arange(30, 55)
+    train = np.setdiff1d(np.arange(120), test)
+    X_tr, (xmean, col_sq, G) = folds.stats(train, test, fit_intercept)
+    ref_mean, ref_sq, ref_G = _gram.gram_stats(X[train], np.empty(0), fit_intercept)
+    np.testing.assert_array_equal(X_tr, X[train])
+    np.testing.assert_allclose(xmean, ref_mean, rtol=1e-13, atol=1e-15)
+    np.testing.assert_allclose(G, ref_G, rtol=1e-10, atol=1e-10)
+    np.testing.assert_allclose(col_sq, ref_sq, rtol=1e-10, atol=1e-10)
+    assert (col_sq[3] == 0.0) == fit_intercept
+    X_all, (_, _, G_all) = folds.stats(np.arange(120), np.arange(0), fit_intercept)
+    assert X_all is X
+    np.testing.assert_allclose(
+        G_all, _gram.gram_stats(X, np.empty(0), fit_intercept)[2]
+    )
+
+
+@pytest.mark.parametrize("positive", [False, True])
+def test_cv_with_fold_grams_matches_cv_without(positive):
+    from sklearn.model_selection import KFold
+
+    from lad import LassoL1CV
+
+    X, y = make_problem(300, 40, seed=8)
+    kw = dict(cv=KFold(4), n_alphas=25, tol=1e-12, positive=positive)
+    fast = LassoL1CV(**kw).fit(X, y)
+    plain = LassoL1CV(precompute=False, **kw).fit(X, y)
+    np.testing.assert_allclose(fast.cv_error_path_, plain.cv_error_path_, rtol=1e-8)
+    assert fast.alpha_ == plain.alpha_
+    np.testing.assert_allclose(fast.coef_path_, plain.coef_path_, atol=1e-8)
