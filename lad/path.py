@@ -234,7 +234,8 @@ def alpha_max(
     if positive and loss != "squared":
         raise ValueError("positive=True is only supported for loss='squared'.")
     X, y, sample_weight = validate_path_data(X, y, sample_weight)
-    design = as_kernel_inputs(X)
+    # The squared loss needs one product X'v, in any layout: no F-ordered copy.
+    design = as_kernel_inputs(X, fortran=loss != "squared")
     return _alpha_max(design, y, sample_weight, loss, quantile, fit_intercept, positive)
 
 

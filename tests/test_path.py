@@ -84,6 +84,21 @@ def test_alpha_max_of_degenerate_data_is_zero():
     assert alpha_max(np.random.default_rng(0).normal(size=(10, 3)), np.ones(10)) == 0
 
 
+@pytest.mark.parametrize("order", ["C", "F"])
+@pytest.mark.parametrize("weighted", [False, True])
+def test_alpha_max_squared_ignores_constant_columns_in_either_layout(order, weighted):
+    # C-ordered X takes a product without the kernels' F copy; a large constant
+    # column leaves rounding there that must not become alpha_max.
+    X, y = make_problem(200, 5, seed=2)
+    X[:, 1] = 1e8
+    X = np.asarray(X, order=order)
+    sw = np.random.default_rng(2).uniform(0.5, 2, 200) if weighted else None
+    assert alpha_max(X, y, sample_weight=sw) == pytest.approx(
+        lasso_alpha_max(X, y, sw), rel=1e-12
+    )
+    assert alpha_max(np.asarray(X[:, [1]], order=order), y) == 0.0
+
+
 # --- paths -------------------------------------------------------------------------
 
 
