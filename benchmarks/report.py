@@ -130,6 +130,24 @@ def markdown(env, first, rows):
             "Cold: `NUMBA_CACHE_DIR` is a new empty directory (everything compiles); "
             "warm: a second fresh process with the same cache directory."
         )
+    mem = env.get("memory")
+    if mem:
+        lines += ["", "## Peak memory of the tall fits (fresh processes)", ""]
+        lines.append("| fit | X (MiB) | extra peak RSS (MiB) | extra / X |")
+        lines.append("|---|---|---|---|")
+        for label, v in mem.items():
+            if "error" in v:
+                lines.append(f"| {label} | | | error: {v['error'][-80:]} |")
+                continue
+            lines.append(
+                f"| {label} | {v['x_mib']:.0f} | {v['extra_mib']:.0f} "
+                f"| {v['extra_over_x']:.2f} |"
+            )
+        lines.append("")
+        lines.append(
+            "Growth of the peak resident set during one fit (validation, copies, "
+            "solve, certificate), after a small warm-up fit loaded the code."
+        )
     return "\n".join(lines) + "\n"
 
 

@@ -41,6 +41,7 @@ import numpy as np  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import memory  # noqa: E402
 import r_anchors  # noqa: E402
 import report  # noqa: E402
 import startup  # noqa: E402
@@ -295,7 +296,9 @@ def main(argv=None):
     parser.add_argument(
         "--cap", type=float, default=None, help="seconds per fit (120, quick 20)"
     )
-    parser.add_argument("--no-startup", action="store_true", help="skip start-up")
+    parser.add_argument(
+        "--no-startup", action="store_true", help="skip start-up and memory"
+    )
     args = parser.parse_args(argv)
     cap = args.cap or (20.0 if args.quick else 120.0)
     t_start = time.perf_counter()
@@ -306,6 +309,10 @@ def main(argv=None):
         log("== start-up costs (fresh processes)")
         first = startup.measure()
         for label, vals in first.items():
+            log(f"   {label}: {vals}")
+        log("== peak memory of the tall fits (fresh processes)")
+        env["memory"] = memory.measure(args.quick)
+        for label, vals in env["memory"].items():
             log(f"   {label}: {vals}")
     rows = []
     for prob in problems(args.quick):
