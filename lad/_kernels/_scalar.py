@@ -5,6 +5,7 @@ Numba's disk cache does not notice edits here from the kernels that inline them:
 after changing this file, delete ``lad/**/__pycache__/*.nb[ic]``.
 """
 
+import numpy as np
 from numba import njit
 
 
@@ -57,6 +58,36 @@ def axpy_centered_col(X, j, xmean_j, a, v):
     """In place ``v += a * (X[:, j] - xmean_j)``."""
     for i in range(X.shape[0]):
         v[i] += a * (X[i, j] - xmean_j)
+
+
+# CSC column helpers. Unsigned positions and row indices spare Numba its negative-index
+# wraparound on every gather: that alone made a CSC gradient pass 1.6x slower than
+# scipy's ``X.T @ v``; with it the pass matches scipy. CSC indices are never negative.
+# ``inline="always"`` because LLVM did not always inline them, and a call per column
+# doubled the per-column cost of the kernels on short tf-idf columns.
+@njit(cache=True, nogil=True, inline="always")
+def csc_col_dot(data, indices, indptr, j, sw, v):
+    """Return ``sum_i X[i, j] * sw[i] * v[i]`` over column ``j`` of a CSC matrix.
+
+    An empty ``sw`` means unit weights.
+    """
+    acc = 0.0
+    start, end = np.uint64(indptr[j]), np.uint64(indptr[j + 1])
+    if sw.shape[0] == 0:
+        for k in range(start, end):
+            acc += data[k] * v[np.uint32(indices[k])]
+    else:
+        for k in range(start, end):
+            i = np.uint32(indices[k])
+            acc += data[k] * (sw[i] * v[i])
+    return acc
+
+
+@njit(cache=True, nogil=True, inline="always")
+def csc_col_axpy(data, indices, indptr, j, a, v):
+    """In place ``v += a * X[:, j]`` for column ``j`` of a CSC matrix."""
+    for k in range(np.uint64(indptr[j]), np.uint64(indptr[j + 1])):
+        v[np.uint32(indices[k])] += a * data[k]
 
 
 @njit(cache=True, nogil=True, fastmath={"reassoc", "contract"})

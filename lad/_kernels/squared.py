@@ -18,6 +18,8 @@ from numba import njit
 from ._scalar import (
     axpy_centered_col,
     cd_update,
+    csc_col_axpy,
+    csc_col_dot,
     dot_centered_col,
     dot_centered_col_weighted,
     lasso_gap,
@@ -40,7 +42,7 @@ def _gap_due(epoch, last_check, spacing, gated, max_epochs):
     return since >= GAP_FREQ or (gated and since >= spacing) or epoch == max_epochs
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, inline="always")
 def _pick(ws, k, random):
     if random:
         return ws[np.random.randint(0, ws.shape[0])]
@@ -124,30 +126,16 @@ def _gap_squared_csc(
     data, indices, indptr, y, sw, w, r, offset, r_sum, xmean, alpha, positive, ws
 ):
     n_samples = y.shape[0]
-    weighted = sw.shape[0] > 0
     dual_norm = 0.0
     l1 = 0.0
     for k in range(ws.shape[0]):
         j = ws[k]
-        g = _sparse_grad(data, indices, indptr, j, sw, r, weighted) - xmean[j] * r_sum
+        g = csc_col_dot(data, indices, indptr, j, sw, r) - xmean[j] * r_sum
         dual_norm = max(dual_norm, g if positive else abs(g))
         l1 += abs(w[j])
     rss = weighted_sum_sq(sw, r, offset)
     ytr = weighted_dot(sw, y, r, offset)
     return lasso_gap(rss, ytr, l1, dual_norm, alpha * n_samples, n_samples)
-
-
-@njit(cache=True, nogil=True)
-def _sparse_grad(data, indices, indptr, j, sw, r, weighted):
-    acc = 0.0
-    if weighted:
-        for k in range(indptr[j], indptr[j + 1]):
-            i = indices[k]
-            acc += data[k] * sw[i] * r[i]
-    else:
-        for k in range(indptr[j], indptr[j + 1]):
-            acc += data[k] * r[indices[k]]
-    return acc
 
 
 @njit(cache=True, nogil=True)
@@ -166,7 +154,6 @@ def cd_squared_csc(
     n_samples = y.shape[0]
     n_ws = ws.shape[0]
     lam = alpha * n_samples
-    weighted = sw.shape[0] > 0
     random = seed >= 0
     offset = 0.0
     r_sum = weighted_sum(sw, r)
@@ -189,13 +176,11 @@ def cd_squared_csc(
             if col_sq[j] == 0.0:
                 w[j] = 0.0
                 continue
-            g = _sparse_grad(data, indices, indptr, j, sw, r, weighted)
-            g -= xmean[j] * r_sum
+            g = csc_col_dot(data, indices, indptr, j, sw, r) - xmean[j] * r_sum
             new = cd_update(w_j, g, col_sq[j], lam, positive)
             if new != w_j:
                 delta = new - w_j
-                for kk in range(indptr[j], indptr[j + 1]):
-                    r[indices[kk]] -= delta * data[kk]
+                csc_col_axpy(data, indices, indptr, j, -delta, r)
                 offset += delta * xmean[j]
                 r_sum -= delta * xmean[j] * n_samples
                 w[j] = new
@@ -286,3 +271,47 @@ def cd_squared_gram(
             if gap <= tol:
                 return epoch, gap
     return max_epochs, gap
+
+
+@njit(cache=True, nogil=True)
+def grad_squared_csc(data, indices, indptr, sw, r, xmean, col_sq, g):
+    """Centred weighted gradient ``g = Xc' S r`` of every column, written into ``g``.
+
+    Constant columns (``col_sq == 0``) get 0. One pass over a CSC ``X`` as fast as
+    scipy's ``X.T @ v``, without its per-call conversions and temporaries.
+    """
+    r_sum = weighted_sum(sw, r)
+    for j in range(g.shape[0]):
+        if col_sq[j] == 0.0:
+            g[j] = 0.0
+        else:
+            g[j] = csc_col_dot(data, indices, indptr, j, sw, r) - xmean[j] * r_sum
+
+
+@njit(cache=True, nogil=True)
+def screen_and_rank(g, w, norms, scale, radius, positive, candidate, priority):
+    """Gap Safe screening and celer's working-set priorities from the full gradient.
+
+    ``scale = s / lam`` maps ``g`` to the dual correlations ``|x_j' theta|``; a
+    non-support candidate with ``corr + ||x_j|| radius < 1`` is dropped from
+    ``candidate`` (in place) for good. ``priority`` (written in place) is ``-inf`` on
+    the support, ``inf`` off the candidates, else ``(1 - corr) / ||x_j||``. Returns
+    the number of candidates, support included.
+    """
+    n_cand = 0
+    for j in range(g.shape[0]):
+        if w[j] != 0.0:
+            priority[j] = -np.inf
+            n_cand += 1
+            continue
+        if not candidate[j]:
+            priority[j] = np.inf
+            continue
+        corr = scale * (g[j] if positive else abs(g[j]))
+        if corr + norms[j] * radius < 1.0:
+            candidate[j] = False
+            priority[j] = np.inf
+            continue
+        priority[j] = (1.0 - corr) / norms[j]
+        n_cand += 1
+    return n_cand

@@ -184,15 +184,18 @@ def solve_lasso(
         solver = "cd-gram"
     else:
         r = np.array(yc)
-        if np.any(w):
+        cold = not np.any(w)
+        if not cold:
             r -= problem.design.matvec(w) - float(problem.xmean @ w)
         design = problem.design
         if n_features > WS_MIN_FEATURES:
             from ._working_set import working_set_cd
 
+            # From w = 0 the first outer gradient is the null gradient we already have.
             n_iter, gap = working_set_cd(
                 problem, yc, w, r, alpha=float(alpha), positive=bool(positive),
                 seed=int(seed), max_iter=int(max_iter), tol_abs=tol_abs,
+                g0=g0 if cold else None,
             )  # fmt: skip
         elif isinstance(design, DenseDesign):
             n_iter, gap = cd_squared_dense(

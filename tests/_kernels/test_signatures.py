@@ -49,3 +49,19 @@ def test_one_signature_per_kernel():
                 )
     for kernel in KERNELS:
         assert len(kernel.signatures) == 1, (kernel.__name__, kernel.signatures)
+
+
+def test_working_set_helpers_compile_one_signature():
+    # The outer-pass helpers only run on wide problems (working sets).
+    X, y = make_problem(30, 150, seed=1, density=0.3)
+    ro = X.toarray()
+    ro.flags.writeable = False
+    sw = np.random.default_rng(1).uniform(0.5, 2, 30)
+    for data in (X, X.astype(np.float32), sp.csr_matrix(X), X.toarray(), ro):
+        for weights in (None, sw):
+            for positive in (False, True):
+                LassoL1(alpha=0.05, positive=positive).fit(
+                    data, y.astype(np.float32), sample_weight=weights
+                )
+    for kernel in (squared.grad_squared_csc, squared.screen_and_rank):
+        assert len(kernel.signatures) == 1, (kernel.__name__, kernel.signatures)

@@ -5,7 +5,12 @@ import pytest
 
 from lad._kernels._columns import col_stats_csc, col_stats_dense
 from lad._kernels._scalar import cd_update, soft_threshold
-from lad._kernels.squared import cd_squared_csc, cd_squared_dense
+from lad._kernels.squared import (
+    cd_squared_csc,
+    cd_squared_dense,
+    grad_squared_csc,
+    screen_and_rank,
+)
 from tests._oracle import lasso_objective, make_problem
 
 
@@ -89,3 +94,59 @@ def test_one_epoch_never_increases_the_objective(layout):
         cur = lasso_objective(X, y, w, y.mean() - xmean @ w, alpha)
         assert cur <= prev + 1e-12
         prev = cur
+
+
+@pytest.mark.parametrize("weighted", [False, True])
+@pytest.mark.parametrize("fit_intercept", [False, True])
+def test_grad_squared_csc_is_the_centred_weighted_gradient(weighted, fit_intercept):
+    import scipy.sparse as sp
+
+    X, _ = make_problem(30, 12, seed=5, density=0.3)
+    dense = X.toarray()
+    dense[:, 3] = 0.0  # an empty (constant) column
+    X = sp.csc_matrix(dense)
+    rng = np.random.default_rng(5)
+    sw = rng.uniform(0.5, 2, 30) if weighted else np.empty(0)
+    if weighted:
+        sw *= 30 / sw.sum()
+    r = rng.standard_normal(30)
+    indices, indptr = X.indices.astype(np.int32), X.indptr.astype(np.int32)
+    xmean, col_sq = col_stats_csc(
+        _ro(X.data), _ro(indices), _ro(indptr), 30, _ro(sw), fit_intercept
+    )
+    g = np.full(12, np.nan)
+    grad_squared_csc(
+        _ro(X.data), _ro(indices), _ro(indptr), _ro(sw), _ro(r), _ro(xmean),
+        _ro(col_sq), g,
+    )  # fmt: skip
+    v = r * sw if weighted else r
+    Xc = X.toarray() - (xmean if fit_intercept else 0.0)
+    expected = Xc.T @ v
+    expected[col_sq == 0.0] = 0.0
+    assert g[3] == 0.0
+    np.testing.assert_allclose(g, expected, rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("positive", [False, True])
+def test_screen_and_rank_matches_its_definition(positive):
+    rng = np.random.default_rng(6)
+    p = 40
+    g = rng.standard_normal(p)
+    w = np.where(rng.random(p) < 0.2, rng.standard_normal(p), 0.0)
+    norms = rng.uniform(0.5, 2, p)
+    candidate = rng.random(p) < 0.8
+    candidate |= w != 0.0  # the support is never screened
+    scale, radius = 0.4, 0.1
+    before = candidate.copy()
+    priority = np.empty(p)
+    n_cand = screen_and_rank(
+        _ro(g), _ro(w), _ro(norms), scale, radius, positive, candidate, priority
+    )
+    corr = scale * (g if positive else np.abs(g))
+    support = w != 0.0
+    keep = before & (support | (corr + norms * radius >= 1.0))
+    np.testing.assert_array_equal(candidate, keep)
+    assert n_cand == keep.sum()
+    expected = np.where(keep, (1.0 - corr) / norms, np.inf)
+    expected[support] = -np.inf
+    np.testing.assert_array_equal(priority, expected)

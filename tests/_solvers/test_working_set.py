@@ -5,7 +5,7 @@ import pytest
 import scipy.sparse as sp
 
 from lad import LassoL1
-from lad._solvers import _cd
+from lad._solvers import _cd, _working_set
 from tests._oracle import lasso_alpha_max, lasso_kkt, lasso_objective, make_problem
 
 
@@ -45,3 +45,42 @@ def test_screening_never_drops_an_active_feature():
         lasso_objective(X, y, ref.coef_, ref.intercept_, alpha), rel=1e-10
     )
     assert sp.issparse(sp.csr_matrix(m.coef_))
+
+
+@pytest.mark.parametrize("layout", ["dense", "csc"])
+@pytest.mark.parametrize("positive", [False, True])
+@pytest.mark.parametrize("weighted", [False, True])
+def test_stall_fallback_reaches_the_same_optimum(
+    layout, positive, weighted, monkeypatch
+):
+    # STALL_RATIO = 0 takes the doubling branch at every outer iteration (the
+    # working set grows geometrically whatever the support), the fallback that
+    # guarantees progress; it must land on the same optimum as the default rule.
+    X, y = make_problem(60, 400, seed=7, density=None if layout == "dense" else 0.2)
+    sw = np.random.default_rng(7).uniform(0.5, 2, 60) if weighted else None
+    alpha = 0.05 * lasso_alpha_max(X, y, sw, positive=positive)
+    kw = dict(alpha=alpha, positive=positive, tol=1e-12, max_iter=200_000)
+    ref = LassoL1(**kw).fit(X, y, sample_weight=sw)
+    monkeypatch.setattr(_working_set, "STALL_RATIO", 0.0)
+    grown = LassoL1(**kw).fit(X, y, sample_weight=sw)
+    f_ref = lasso_objective(X, y, ref.coef_, ref.intercept_, alpha, sw)
+    f_grown = lasso_objective(X, y, grown.coef_, grown.intercept_, alpha, sw)
+    assert f_grown == pytest.approx(f_ref, rel=1e-10)
+    assert lasso_kkt(X, y, ref.coef_, ref.intercept_, alpha, sample_weight=sw,
+                     positive=positive) <= 1e-6 * alpha  # fmt: skip
+
+
+@pytest.mark.parametrize("layout", ["dense", "csc"])
+def test_warm_start_skips_the_null_gradient_shortcut(layout):
+    # A warm start must not reuse the null gradient: its first outer pass is a
+    # real gradient at coef0. Same optimum as a cold fit, and a certified gap.
+    X, y = make_problem(60, 400, seed=8, density=None if layout == "dense" else 0.2)
+    alpha = 0.05 * lasso_alpha_max(X, y)
+    kw = dict(alpha=alpha, tol=1e-12, max_iter=200_000)
+    cold = LassoL1(**kw).fit(X, y)
+    warm = LassoL1(**kw, warm_start=True)
+    warm.coef_ = cold.coef_ * 0.5
+    warm.fit(X, y)
+    f_cold = lasso_objective(X, y, cold.coef_, cold.intercept_, alpha)
+    f_warm = lasso_objective(X, y, warm.coef_, warm.intercept_, alpha)
+    assert f_warm == pytest.approx(f_cold, rel=1e-10)
