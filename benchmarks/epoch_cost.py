@@ -55,7 +55,9 @@ def dense_case(n, p, seed=0):
     alpha = 1e6
 
     def run(k):
-        cd_squared_dense(X, y, sw, w, r, col_sq, xmean, alpha, False, -1, k, -1.0, ws)
+        cd_squared_dense(
+            X, y, sw, w, r, col_sq, xmean, alpha, False, -1, k, -1.0, 0, ws
+        )
 
     return per_epoch(run), median_time(lambda: X.T @ r)
 
@@ -76,7 +78,7 @@ def csc_case(n, p, density, seed=0):
     def run(k):
         cd_squared_csc(
             data, indices, indptr, y, sw, w, r, col_sq, xmean, 1e6, False, -1, k,
-            -1.0, ws,
+            -1.0, 0, ws,
         )  # fmt: skip
 
     return per_epoch(run), median_time(lambda: X.T @ r)

@@ -12,6 +12,14 @@ from ._result import SolveResult
 
 # Above this many features, CD runs on working sets with Gap Safe screening.
 WS_MIN_FEATURES = 100
+# Anderson extrapolation of the CD iterates (skglm's AndersonCD): the last
+# ANDERSON_K + 1 iterates on the working set give one extrapolated point every
+# ANDERSON_K + 1 epochs, kept only if it lowers the objective; 0 disables it. It
+# saves a third of the epochs on correlated designs at small alpha and costs nothing
+# measurable where CD already needs few epochs (a rejected try is one pass over the
+# support), so it is on at every working-set size. Read at call time by both the
+# plain and the working-set paths, so tests can switch it off.
+ANDERSON_K = 5
 
 
 @dataclass
@@ -200,13 +208,14 @@ def solve_lasso(
         elif isinstance(design, DenseDesign):
             n_iter, gap = cd_squared_dense(
                 design.X, yc, sw, w, r, problem.col_sq, problem.xmean, float(alpha),
-                bool(positive), int(seed), int(max_iter), tol_abs, ws,
+                bool(positive), int(seed), int(max_iter), tol_abs,
+                int(ANDERSON_K), ws,
             )  # fmt: skip
         elif isinstance(design, CSCDesign):
             n_iter, gap = cd_squared_csc(
                 design.data, design.indices, design.indptr, yc, sw, w, r,
                 problem.col_sq, problem.xmean, float(alpha), bool(positive),
-                int(seed), int(max_iter), tol_abs, ws,
+                int(seed), int(max_iter), tol_abs, int(ANDERSON_K), ws,
             )  # fmt: skip
         else:  # pragma: no cover - as_kernel_inputs only builds the two above
             raise TypeError(f"unknown design {type(design).__name__}")

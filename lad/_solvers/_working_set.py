@@ -24,6 +24,7 @@ from .._kernels.squared import (
     screen_and_rank,
 )
 from .._validation import DenseDesign
+from . import _cd
 
 # First working-set size, and the fraction of the outer gap asked of the inner solve.
 WS_START = 10
@@ -108,15 +109,17 @@ def working_set_cd(
         inner_tol = max(tol_abs, INNER_GAP_FRACTION * gap / n)
         # Keep one epoch for the final full-gap pass, so the total stays <= max_iter.
         budget = max(max_iter - epochs - 1, 1)
+        acc = int(_cd.ANDERSON_K)
         if isinstance(design, DenseDesign):
             n_in, _ = cd_squared_dense(
                 design.X, yc, problem.sw, w, r, problem.col_sq, problem.xmean,
-                float(alpha), bool(positive), int(seed), int(budget), inner_tol, ws,
+                float(alpha), bool(positive), int(seed), int(budget), inner_tol,
+                acc, ws,
             )  # fmt: skip
         else:
             n_in, _ = cd_squared_csc(
                 design.data, design.indices, design.indptr, yc, problem.sw, w, r,
                 problem.col_sq, problem.xmean, float(alpha), bool(positive),
-                int(seed), int(budget), inner_tol, ws,
+                int(seed), int(budget), inner_tol, acc, ws,
             )  # fmt: skip
         epochs += int(n_in)

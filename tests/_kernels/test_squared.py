@@ -82,13 +82,13 @@ def test_one_epoch_never_increases_the_objective(layout):
         if layout == "dense":
             cd_squared_dense(
                 _ro(Xf), _ro(yc), _ro(sw), w, r, _ro(col_sq), _ro(xmean), alpha,
-                False, -1, 1, 0.0, ws,
+                False, -1, 1, 0.0, 0, ws,
             )  # fmt: skip
         else:
             cd_squared_csc(
                 _ro(Xc.data), _ro(Xc.indices.astype(np.int32)),
                 _ro(Xc.indptr.astype(np.int32)), _ro(yc), _ro(sw), w, r,
-                _ro(col_sq), _ro(xmean), alpha, False, -1, 1, 0.0, ws,
+                _ro(col_sq), _ro(xmean), alpha, False, -1, 1, 0.0, 0, ws,
             )  # fmt: skip
         np.testing.assert_allclose(r, yc - (X - xmean) @ w, atol=1e-10)
         cur = lasso_objective(X, y, w, y.mean() - xmean @ w, alpha)
