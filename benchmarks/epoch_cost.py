@@ -84,12 +84,30 @@ def csc_case(n, p, density, seed=0):
     return per_epoch(run), median_time(lambda: X.T @ r)
 
 
+CASES = [
+    ("dense", 10000, 1000, None),
+    ("dense", 1000, 1000, None),
+    ("dense", 500, 20000, None),
+    ("csc", 100000, 10000, 1e-3),
+    ("csc", 20000, 200000, 5e-4),
+]
+
+
+def measure():
+    """One row per case: epoch and ``X.T @ r`` medians (seconds) and their ratio."""
+    rows = []
+    for layout, n, p, density in CASES:
+        if layout == "dense":
+            e, g = dense_case(n, p)
+            label = f"dense {n}x{p}"
+        else:
+            e, g = csc_case(n, p, density)
+            label = f"csc {n}x{p} density {density:g}"
+        rows.append({"case": label, "epoch": e, "xtr": g, "ratio": e / g})
+    return rows
+
+
 if __name__ == "__main__":
-    for n, p in [(10000, 1000), (1000, 1000), (500, 20000)]:
-        e, g = dense_case(n, p)
-        print(f"dense {n}x{p}: epoch {e * 1e3:.2f} ms, X.T@r {g * 1e3:.2f} ms, "
-              f"ratio {e / g:.2f}")  # fmt: skip
-    for n, p, d in [(100000, 10000, 1e-3), (20000, 200000, 5e-4)]:
-        e, g = csc_case(n, p, d)
-        print(f"csc {n}x{p} density {d}: epoch {e * 1e3:.2f} ms, "
-              f"X.T@r {g * 1e3:.2f} ms, ratio {e / g:.2f}")  # fmt: skip
+    for row in measure():
+        print(f"{row['case']}: epoch {row['epoch'] * 1e3:.2f} ms, "
+              f"X.T@r {row['xtr'] * 1e3:.2f} ms, ratio {row['ratio']:.2f}")  # fmt: skip

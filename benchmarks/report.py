@@ -130,6 +130,21 @@ def markdown(env, first, rows):
             "Cold: `NUMBA_CACHE_DIR` is a new empty directory (everything compiles); "
             "warm: a second fresh process with the same cache directory."
         )
+    epochs = env.get("epoch_cost")
+    if epochs:
+        lines += ["", "## One CD epoch against one X.T @ r (same columns)", ""]
+        lines.append("| case | epoch (ms) | X.T @ r (ms) | ratio |")
+        lines.append("|---|---|---|---|")
+        for row in epochs:
+            lines.append(
+                f"| {row['case']} | {row['epoch'] * 1e3:.2f} | {row['xtr'] * 1e3:.2f} "
+                f"| {row['ratio']:.2f} |"
+            )
+        lines.append("")
+        lines.append(
+            "Epoch: (T(41 epochs) - T(1 epoch)) / 40 at alpha above alpha_max (pure "
+            "gradient work, amortised gap checks included); medians of 7 runs."
+        )
     mem = env.get("memory")
     if mem:
         lines += ["", "## Peak memory of the tall fits (fresh processes)", ""]

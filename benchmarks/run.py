@@ -41,6 +41,7 @@ import numpy as np  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import epoch_cost  # noqa: E402
 import memory  # noqa: E402
 import r_anchors  # noqa: E402
 import report  # noqa: E402
@@ -310,6 +311,10 @@ def main(argv=None):
         first = startup.measure()
         for label, vals in first.items():
             log(f"   {label}: {vals}")
+        log("== one CD epoch against one X.T @ r")
+        env["epoch_cost"] = epoch_cost.measure()
+        for row in env["epoch_cost"]:
+            log(f"   {row['case']}: ratio {row['ratio']:.2f}")
         log("== peak memory of the tall fits (fresh processes)")
         env["memory"] = memory.measure(args.quick)
         for label, vals in env["memory"].items():
