@@ -43,16 +43,22 @@ class LADRegressor(RegressorMixin, BaseEstimator):
         Quantile ``q`` in (0, 1) that the model estimates; 0.5 is the median (LAD).
     fit_intercept : bool, default=True
         Whether to fit an unpenalised intercept.
-    solver : {"auto", "irls", "cd"}, default="auto"
-        Algorithm for the warm start that precedes the exact finish:
-        ``"irls"`` (iteratively reweighted Lasso, for ``n_samples >> n_features``),
-        ``"cd"`` (coordinate descent with weighted-median steps, for penalised wide
-        problems), or ``"auto"``, which picks ``"cd"`` when ``alpha > 0`` and either
-        ``n_features >= n_samples`` or ``X`` is sparse with at most 5 % stored
-        entries, and ``"irls"`` otherwise. Every solver ends with the same exact
-        step, so all return an optimum of the same objective.
+    solver : {"auto", "ipm", "irls", "cd"}, default="auto"
+        Algorithm that precedes the exact finish: ``"ipm"`` (a Frisch-Newton
+        interior point method on the dual linear program, for dense ``X``; sparse
+        ``X`` falls back to ``"irls"``), ``"irls"`` (iteratively reweighted Lasso,
+        for ``n_samples >> n_features``), ``"cd"`` (coordinate descent with
+        weighted-median steps, for penalised wide problems), or ``"auto"``. For
+        dense ``X`` with ``(n_samples + n_features) * (n_features + 1) <= 2e7``,
+        ``"auto"`` picks ``"ipm"`` when ``alpha = 0`` or
+        ``(n_samples + n_features) * (n_features + 1) ** 2 <= 1e10``; otherwise
+        ``"cd"`` when ``alpha > 0`` and either ``n_features >= n_samples`` or ``X``
+        is sparse with at most 5 % stored entries, and ``"irls"`` otherwise. Every
+        solver ends with the same exact step, so all return an optimum of the same
+        objective.
     max_iter : int, default=100
-        Maximum number of warm-start iterations (IRLS reweightings, or CD epochs).
+        Maximum number of warm-start iterations (IRLS reweightings, or CD epochs);
+        the interior point method has its own limit of 100 iterations.
     tol : float, default=1e-9
         Convergence is declared when the certified duality gap is at most
         ``tol * P0``, where ``P0`` is the objective of the best constant model.
@@ -99,12 +105,18 @@ class LADRegressor(RegressorMixin, BaseEstimator):
     keeps exactly the non-zero coefficients (scikit-learn's default threshold of
     ``1e-5`` is applied only to classes named like ``Lasso``, "mean" otherwise).
 
-    The solve has three stages. A warm start (IRLS or coordinate descent, Numba
-    kernels) estimates the residual signs and the support. An exact stage then solves
-    the bounded dual linear program with HiGHS on a band of rows (the others are
-    fixed by their residual sign, as in Portnoy and Koenker's preprocessing) and a
-    working set of columns, adding misclassified rows and violating columns until the
-    restricted optimum is optimal for the whole problem. Finally the vertex is
+    The solve has three stages. With ``solver="ipm"``, a Frisch-Newton interior
+    point method (Portnoy and Koenker, 1997) solves the bounded dual linear program
+    to a duality gap of ``1e-10`` relative; the rows whose dual values lie deepest
+    inside the box give a basis, and the vertex it defines is returned if its dual
+    is feasible (otherwise the exact stage below finishes from it on a small band
+    of rows). With the other solvers, a warm start (IRLS or coordinate descent,
+    Numba kernels) estimates the residual signs and the support. An exact stage
+    then solves the bounded dual linear program with HiGHS on a band of rows (the
+    others are fixed by their residual sign, as in Portnoy and Koenker's
+    preprocessing) and a working set of columns, adding misclassified rows and
+    violating columns until the restricted optimum is optimal for the whole
+    problem. Finally the vertex is
     polished by solving its basic system exactly, and the gap is certified from a
     dual point built explicitly (see :func:`lad.diagnostics.duality_gap`). Exact
     coordinate descent alone stalls at non-optimal points on this non-smooth
@@ -126,7 +138,7 @@ class LADRegressor(RegressorMixin, BaseEstimator):
         "alpha": [Interval(Real, 0, None, closed="left")],
         "quantile": [Interval(Real, 0, 1, closed="neither")],
         "fit_intercept": ["boolean"],
-        "solver": [StrOptions({"auto", "irls", "cd"})],
+        "solver": [StrOptions({"auto", "ipm", "irls", "cd"})],
         "max_iter": [Interval(Integral, 0, None, closed="left")],
         "tol": [Interval(Real, 0, None, closed="left")],
         "warm_start": ["boolean"],

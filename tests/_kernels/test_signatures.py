@@ -4,7 +4,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from lad import LADRegressor, LassoL1
-from lad._kernels import _columns, absolute, squared
+from lad._kernels import _columns, absolute, interior, squared
 from tests._oracle import make_problem
 
 KERNELS = [
@@ -15,6 +15,8 @@ KERNELS = [
     _columns.col_stats_csc,
     absolute.cd_absolute_dense,
     absolute.cd_absolute_csc,
+    interior.fn_scale_dense,
+    interior.fn_step_dense,
 ]
 
 
@@ -43,10 +45,13 @@ def test_one_signature_per_kernel():
                 LassoL1(alpha=0.05, selection="random", positive=True).fit(
                     data, np.round(y).astype(int).tolist(), sample_weight=weights
                 )
-            for solver in ("cd", "irls"):
+            for solver in ("cd", "irls", "ipm"):
                 LADRegressor(alpha=0.05, solver=solver, quantile=0.3).fit(
                     data, y.astype(np.float32), sample_weight=weights
                 )
+            LADRegressor(solver="ipm", fit_intercept=False).fit(
+                data, y, sample_weight=weights
+            )
     for kernel in KERNELS:
         assert len(kernel.signatures) == 1, (kernel.__name__, kernel.signatures)
 
