@@ -43,11 +43,17 @@ def zero_threshold(y, fitted, intercept):
     return ZERO_RTOL * (scale + abs(intercept)) + 1e-300
 
 
-def absolute_certificate(X, y, sw, w, b, *, alpha, tau, fit_intercept, penalized):
+def absolute_certificate(
+    X, y, sw, w, b, *, alpha, tau, fit_intercept, penalized, u_hint=None
+):
     """Feasible dual point and gap for a candidate of the absolute / quantile problem.
 
     ``penalized`` is a boolean mask of the columns carrying the L1 penalty (all of them
     in ``lad``; unpenalised columns get equality constraints, like ``alpha = 0``).
+    ``u_hint``, a dual point from the solver (e.g. of a verified basis), replaces the
+    zero-set LP: it goes through the same clipping and scaling, and its equality
+    residual is reported as ``dual_infeasibility``, so the caller can tell whether
+    the gap it gives is meaningful and fall back to the LP otherwise.
     Returns a dict with ``gap`` (estimator units), ``u``, ``zero_set`` (row indices),
     ``dual_infeasibility`` (largest equality residual, in gradient units) and
     ``objective``.
@@ -65,7 +71,9 @@ def absolute_certificate(X, y, sw, w, b, *, alpha, tau, fit_intercept, penalized
     ineq_cols = np.flatnonzero(penalized) if alpha > 0 else np.zeros(0, dtype=int)
     free = zero
     n_eq = int(fit_intercept) + eq_cols.size
-    if free.size or n_eq:
+    if u_hint is not None:
+        u = np.array(u_hint, dtype=np.float64)
+    elif free.size or n_eq:
         # Grow the free rows, nearest residuals first, until the constraints can be met
         # (all rows always suffice: u = 0 is feasible). Any feasible u bounds the
         # optimum, so rows that are not exact fits may be freed too.

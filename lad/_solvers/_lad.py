@@ -176,16 +176,30 @@ def solve_lad(
         # No usable column, or y is fitted exactly by a constant: the null model is
         # optimal.
         w, b, n_lp = np.zeros(p), b_null, 0
-    cert = absolute_certificate(
-        X, y, sw, w, b, alpha=alpha, tau=tau, fit_intercept=fit_intercept,
-        penalized=np.ones(p, dtype=bool),
-    )  # fmt: skip
     y_scale = float(np.max(np.abs(y), initial=0.0))
     # A gap at the rounding level of the data cannot be reduced further, whatever tol.
     tol_abs = max(tol * p0, 4.0 * np.finfo(float).eps * (1.0 + y_scale))
     # The gap is meaningful only for a dual point that meets the equality constraints;
     # they hold to rounding after the exact repair, relative to the size of X.
     x_scale = float(abs(X).max()) if X.shape[0] * X.shape[1] else 0.0
+    penalized = np.ones(p, dtype=bool)
+    cert = None
+    if exact is not None:
+        # The crossover's dual (of a verified basis, or of the exact LP) usually
+        # certifies the polished point by itself; the zero-set LP, which costs more
+        # than the solve on wide penalised problems, is then not needed.
+        cert = absolute_certificate(
+            X, y, sw, w, b, alpha=alpha, tau=tau, fit_intercept=fit_intercept,
+            penalized=penalized, u_hint=exact[2],
+        )  # fmt: skip
+        ok = cert["dual_infeasibility"] <= 1e-9 * (1.0 + x_scale)
+        if not (ok and cert["gap"] <= tol_abs):
+            cert = None
+    if cert is None:
+        cert = absolute_certificate(
+            X, y, sw, w, b, alpha=alpha, tau=tau, fit_intercept=fit_intercept,
+            penalized=penalized,
+        )  # fmt: skip
     feasible = cert["dual_infeasibility"] <= 1e-9 * (1.0 + x_scale)
     converged = bool(cert["gap"] <= tol_abs and feasible)
     if exact is not None and not converged:

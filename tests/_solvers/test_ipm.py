@@ -168,3 +168,49 @@ def test_uncertified_interior_result_is_redone(monkeypatch):
     model = LADRegressor(solver="ipm").fit(X, y)
     assert model.solver_ == "irls+lp"
     _assert_exact(model, X, y, 0.0, 0.5, None, True)
+
+
+@pytest.mark.parametrize("alpha_div", [0, 10])
+def test_a_wrong_dual_hint_falls_back_to_the_zero_set_certificate(
+    monkeypatch, alpha_div
+):
+    # The crossover's dual certifies the point when it is feasible; a corrupted one
+    # must not: the certificate then rebuilds its dual by the zero-set LP, and the
+    # optimal point is still certified with a gap within tol.
+    from lad import alpha_max
+    from lad._solvers import _lad
+
+    real = _lad.ipm_exact
+
+    def corrupt(*args, **kw):
+        w, b, u, n_ipm, n_lp = real(*args, **kw)
+        return w, b, np.full_like(u, 0.5), n_ipm, n_lp  # box-feasible, not balanced
+
+    X, y = _heavy(120, 5, 7)
+    alpha = alpha_max(X, y, loss="absolute") / alpha_div if alpha_div else 0.0
+    good = LADRegressor(alpha=alpha, solver="ipm").fit(X, y)
+    monkeypatch.setattr(_lad, "ipm_exact", corrupt)
+    fixed = LADRegressor(alpha=alpha, solver="ipm").fit(X, y)
+    assert fixed.solver_.startswith("ipm")
+    assert fixed.dual_gap_ <= 1e-9 * max(1.0, good.sparsity_report().objective)
+    np.testing.assert_allclose(fixed.coef_, good.coef_, rtol=1e-12, atol=1e-12)
+    _assert_exact(fixed, X, y, alpha, 0.5, None, True)
+
+
+def test_dual_hint_gives_the_same_gap_as_the_zero_set_lp():
+    from lad._certificate import absolute_certificate
+
+    X, y = _heavy(150, 6, 8)
+    sw = np.ones(150)
+    model = LADRegressor(solver="ipm").fit(X, y)
+    kw = dict(alpha=0.0, tau=0.5, fit_intercept=True, penalized=np.ones(6, bool))
+    lp = absolute_certificate(X, y, sw, model.coef_, model.intercept_, **kw)
+    hinted = absolute_certificate(
+        X, y, sw, model.coef_, model.intercept_, u_hint=lp["u"], **kw
+    )
+    assert hinted["gap"] == pytest.approx(lp["gap"], abs=1e-12)
+    assert hinted["dual_infeasibility"] <= 1e-9
+    bad = absolute_certificate(
+        X, y, sw, model.coef_, model.intercept_, u_hint=np.full(150, 0.5), **kw
+    )
+    assert bad["dual_infeasibility"] > 1e-3
