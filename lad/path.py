@@ -6,6 +6,7 @@ from numbers import Integral, Real
 import numpy as np
 from sklearn.utils import check_random_state
 
+from ._kernels.squared import cd_squared_gram_path
 from ._report import SparsityReport
 from ._solvers._cd import (
     centered_target,
@@ -87,7 +88,18 @@ class Path:
 
     @property
     def n_nonzero(self):
-        """Number of non-zero coefficients at each alpha."""
+        """Number of non-zero coefficients at each alpha.
+
+        Examples
+        --------
+        >>> from lad import lasso_path
+        >>> from lad.datasets import make_sparse_regression
+        >>> X, y, _ = make_sparse_regression(n_samples=40, n_features=5,
+        ...                                  n_informative=2, random_state=0)
+        >>> path = lasso_path(X, y, n_alphas=4)
+        >>> path.n_nonzero.tolist()
+        [0, 2, 5, 5]
+        """
         return np.count_nonzero(self.coefs, axis=0)
 
     @property
@@ -96,6 +108,16 @@ class Path:
 
         This is where the feature enters the model as alpha decreases; NaN for
         features that stay at zero along the whole grid.
+
+        Examples
+        --------
+        >>> from lad import lasso_path
+        >>> from lad.datasets import make_sparse_regression
+        >>> X, y, _ = make_sparse_regression(n_samples=40, n_features=5,
+        ...                                  n_informative=2, random_state=0)
+        >>> path = lasso_path(X, y, n_alphas=4)
+        >>> (path.entry_alphas == path.alphas[1]).tolist()
+        [True, False, False, False, True]
         """
         return entry_alphas(self.alphas, self.coefs)
 
@@ -118,6 +140,18 @@ class Path:
             non-zeros at every alpha and the entry alpha of every feature that enters.
             The objective and KKT violation are not measured here (NaN): they need the
             data, see :func:`lad.diagnostics.certify`.
+
+        Examples
+        --------
+        >>> from lad import lasso_path
+        >>> from lad.datasets import make_sparse_regression
+        >>> X, y, _ = make_sparse_regression(n_samples=40, n_features=5,
+        ...                                  n_informative=2, random_state=0)
+        >>> path = lasso_path(X, y, n_alphas=4)
+        >>> path.sparsity_report().n_nonzero
+        5
+        >>> path.sparsity_report(1, feature_names=list("abcde")).support_names
+        ['a', 'e']
         """
         names = None if feature_names is None else np.asarray(feature_names)
         return SparsityReport(
@@ -436,6 +470,8 @@ def squared_path(problem, y, grid, *, n_alphas, eps, positive, max_iter, tol, se
         top = np.max(g0 if positive else np.abs(g0), initial=0.0)
         grid = alpha_grid(float(max(top, 0.0)) / problem.n_samples, n_alphas=n_alphas,
                           eps=eps)  # fmt: skip
+    if problem.gram is not None:
+        return _gram_path(problem, target, grid, positive, max_iter, tol, seed)
     return _run_path(
         grid, problem.n_features, "squared",
         lambda a, w0, b0: solve_lasso(
@@ -523,6 +559,24 @@ def lad_path(
         return res
 
     return _run_path(grid, p, "absolute", solve)
+
+
+def _gram_path(problem, target, grid, positive, max_iter, tol, seed):
+    # The whole grid in one kernel call: per-alpha Python overhead matched the
+    # epochs themselves on small problems.
+    n, p = problem.n_samples, problem.n_features
+    tol_abs = float(tol) * target.y_sq / n
+    coefs = np.zeros((p, grid.size))
+    gaps = np.zeros(grid.size)
+    iters = np.zeros(grid.size, dtype=np.int64)
+    cd_squared_gram_path(
+        problem.gram, target.g0, target.y_sq, n, readonly(np.asarray(grid, float)),
+        bool(positive), int(seed), int(max_iter), tol_abs, coefs, gaps, iters,
+    )  # fmt: skip
+    intercepts = np.zeros(grid.size)
+    if problem.fit_intercept:
+        intercepts = target.ymean - problem.xmean @ coefs
+    return Path(grid, coefs, intercepts, gaps, iters, gaps <= tol_abs, "squared")
 
 
 def _run_path(grid, n_features, loss, solve):

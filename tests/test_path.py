@@ -96,7 +96,7 @@ def test_alpha_max_squared_ignores_constant_columns_in_either_layout(order, weig
     assert alpha_max(X, y, sample_weight=sw) == pytest.approx(
         lasso_alpha_max(X, y, sw), rel=1e-12
     )
-    assert alpha_max(np.asarray(X[:, [1]], order=order), y) == 0.0
+    assert alpha_max(np.asarray(X[:, [1, 1]], order=order), y) == 0.0
 
 
 # --- paths -------------------------------------------------------------------------

@@ -420,3 +420,38 @@ def screen_and_rank(g, w, norms, scale, radius, positive, candidate, priority):
         priority[j] = (1.0 - corr) / norms[j]
         n_cand += 1
     return n_cand
+
+
+@njit(cache=True, nogil=True)
+def cd_squared_gram_path(
+    Q, q, y_sq, n_samples, alphas, positive, seed, max_epochs, tol, coefs, gaps, iters
+):
+    """Warm-started covariance-mode CD over a decreasing grid, in one call.
+
+    A path in Gram mode spends as long in Python dispatch per alpha as in the
+    epochs themselves on small problems, so the loop over ``alphas`` runs here.
+    Same per-alpha contract as :func:`cd_squared_gram` started from the previous
+    solution; exact zeros (gap 0, no epoch) while ``alpha >= alpha_max``. Fills
+    ``coefs`` (n_features, n_alphas), ``gaps`` and ``iters`` in place.
+    """
+    n_features = Q.shape[0]
+    w = np.zeros(n_features)
+    H = np.zeros(n_features)
+    ws = np.arange(n_features).astype(np.int32)
+    dual_norm0 = 0.0
+    for j in range(n_features):
+        dual_norm0 = max(dual_norm0, q[j] if positive else abs(q[j]))
+    null = True
+    for k in range(alphas.shape[0]):
+        if null and alphas[k] * n_samples >= dual_norm0:
+            gaps[k] = 0.0
+            iters[k] = 0
+            continue
+        null = False
+        n_iter, gap = cd_squared_gram(
+            Q, q, y_sq, w, H, n_samples, alphas[k], positive, seed, max_epochs, tol, ws
+        )
+        for j in range(n_features):
+            coefs[j, k] = w[j]
+        gaps[k] = max(gap, 0.0)
+        iters[k] = n_iter

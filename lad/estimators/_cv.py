@@ -92,8 +92,11 @@ class _PathCV(RegressorMixin, BaseEstimator):
                 raise ValueError("alphas must be finite and strictly positive.")
             # The estimator owns its grid: sort it decreasing, as scikit-learn does.
             return np.unique(alphas)[::-1]
+        # The squared loss needs one product X'v (any layout); the absolute loss
+        # goes through the column kernels, which need F order.
+        design = as_kernel_inputs(X, fortran=self._loss != "squared")
         amax = _alpha_max(
-            as_kernel_inputs(X, fortran=False), y, sample_weight, self._loss,
+            design, y, sample_weight, self._loss,
             getattr(self, "quantile", 0.5), self.fit_intercept,
             getattr(self, "positive", False),
         )  # fmt: skip
@@ -108,13 +111,26 @@ class _PathCV(RegressorMixin, BaseEstimator):
             Training data.
         y : array-like of shape (n_samples,)
             Target.
-        sample_weight : array-like of shape (n_samples,), default=None
-            Non-negative weights, used in the fits and in the held-out errors.
+        sample_weight : float or array-like of shape (n_samples,), default=None
+            Non-negative weights, used in the fits and in the held-out errors. A
+            float (a constant weight) is the same as ``None``.
 
         Returns
         -------
         self : object
             The fitted estimator.
+
+        Examples
+        --------
+        >>> from lad import LassoL1CV
+        >>> from lad.datasets import make_sparse_regression
+        >>> X, y, _ = make_sparse_regression(n_samples=40, n_features=5,
+        ...                                  random_state=0)
+        >>> model = LassoL1CV(n_alphas=5, cv=3).fit(X, y)
+        >>> model.cv_error_path_.shape
+        (5, 3)
+        >>> bool(model.alpha_ in model.alphas_)
+        True
         """
         check_params(self)
         if isinstance(sample_weight, Real):
@@ -190,6 +206,16 @@ class _PathCV(RegressorMixin, BaseEstimator):
         -------
         ndarray of shape (n_samples,)
             ``X @ coef_ + intercept_``.
+
+        Examples
+        --------
+        >>> from lad import LassoL1CV
+        >>> from lad.datasets import make_sparse_regression
+        >>> X, y, _ = make_sparse_regression(n_samples=40, n_features=5,
+        ...                                  random_state=0)
+        >>> model = LassoL1CV(n_alphas=5, cv=3).fit(X, y)
+        >>> model.predict(X[:3]).shape
+        (3,)
         """
         return predict_linear(self, X)
 
@@ -208,6 +234,16 @@ class _PathCV(RegressorMixin, BaseEstimator):
             ``alpha_``, the entry alpha of each feature along the full-data path, the
             number of non-zeros at every alpha, and the fraction of folds in which each
             selected feature is non-zero at ``alpha_`` (its stability).
+
+        Examples
+        --------
+        >>> from lad import LassoL1CV
+        >>> from lad.datasets import make_sparse_regression
+        >>> X, y, _ = make_sparse_regression(n_samples=40, n_features=5,
+        ...                                  random_state=0)
+        >>> report = LassoL1CV(n_alphas=5, cv=3).fit(X, y).sparsity_report()
+        >>> report.n_features, report.details["alpha rule"]
+        (5, 'min')
         """
         check_is_fitted(self)
         names = getattr(self, "feature_names_in_", None)
@@ -271,7 +307,8 @@ class LassoL1CV(_PathCV):
         Whether to fit an intercept.
     precompute : bool or "auto", default="auto"
         Use the Gram matrix in every path; ``"auto"`` as in :func:`lad.lasso_path`
-        (dense ``X`` with more samples than features).
+        (dense ``X`` with more training samples than features, and at most 4096
+        features).
     max_iter : int, default=1000
         Maximum epochs per alpha.
     tol : float, default=1e-4
@@ -423,7 +460,18 @@ class LassoL1CV(_PathCV):
 
     @property
     def mse_path_(self):
-        """Held-out mean squared errors, shape (n_alphas, n_folds)."""
+        """Held-out mean squared errors, shape (n_alphas, n_folds).
+
+        Examples
+        --------
+        >>> from lad import LassoL1CV
+        >>> from lad.datasets import make_sparse_regression
+        >>> X, y, _ = make_sparse_regression(n_samples=40, n_features=5,
+        ...                                  random_state=0)
+        >>> model = LassoL1CV(n_alphas=5, cv=3).fit(X, y)
+        >>> model.mse_path_.shape
+        (5, 3)
+        """
         check_is_fitted(self)
         return self.cv_error_path_
 
