@@ -76,27 +76,77 @@ class SparsityReport:
 
     @property
     def n_features(self):
-        """Number of coefficients."""
+        """Number of coefficients.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from lad import SparsityReport
+        >>> rep = SparsityReport("demo", np.array([0.0, 2.0, -1.0]), None, 0.0, 1e-8,
+        ...                      0.0, 1.0, True)
+        >>> rep.n_features
+        3
+        """
         return int(self.coef.shape[0])
 
     @property
     def support(self):
-        """Indices of the exactly non-zero coefficients."""
+        """Indices of the exactly non-zero coefficients.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from lad import SparsityReport
+        >>> rep = SparsityReport("demo", np.array([0.0, 2.0, -1.0]), None, 0.0, 1e-8,
+        ...                      0.0, 1.0, True)
+        >>> rep.support.tolist()
+        [1, 2]
+        """
         return np.flatnonzero(self.coef)
 
     @property
     def n_nonzero(self):
-        """Number of exactly non-zero coefficients."""
+        """Number of exactly non-zero coefficients.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from lad import SparsityReport
+        >>> rep = SparsityReport("demo", np.array([0.0, 2.0, -1.0]), None, 0.0, 1e-8,
+        ...                      0.0, 1.0, True)
+        >>> rep.n_nonzero
+        2
+        """
         return int(self.support.shape[0])
 
     @property
     def nonzero_fraction(self):
-        """Fraction of coefficients that are non-zero."""
+        """Fraction of coefficients that are non-zero.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from lad import SparsityReport
+        >>> rep = SparsityReport("demo", np.array([0.0, 2.0, -1.0]), None, 0.0, 1e-8,
+        ...                      0.0, 1.0, True)
+        >>> round(rep.nonzero_fraction, 3)
+        0.667
+        """
         return self.n_nonzero / self.n_features if self.n_features else 0.0
 
     @property
     def support_names(self):
-        """Names of the non-zero features, or None when the names are unknown."""
+        """Names of the non-zero features, or None when the names are unknown.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from lad import SparsityReport
+        >>> rep = SparsityReport("demo", np.array([0.0, 2.0, -1.0]),
+        ...                      np.array(["a", "b", "c"]), 0.0, 1e-8, 0.0, 1.0, True)
+        >>> rep.support_names
+        ['b', 'c']
+        """
         if self.feature_names is None:
             return None
         return [str(self.feature_names[j]) for j in self.support]
@@ -108,7 +158,17 @@ class SparsityReport:
 
     @property
     def largest(self):
-        """``(index, name, coef)`` of the largest coefficients, biggest first."""
+        """``(index, name, coef)`` of the largest coefficients, biggest first.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from lad import SparsityReport
+        >>> rep = SparsityReport("demo", np.array([0.0, 2.0, -1.0]), None, 0.0, 1e-8,
+        ...                      0.0, 1.0, True)
+        >>> rep.largest
+        [(1, 'x1', 2.0), (2, 'x2', -1.0)]
+        """
         idx = self.support
         order = idx[np.argsort(-np.abs(self.coef[idx]), kind="stable")][: self.top]
         return [(int(j), self._name(j), float(self.coef[j])) for j in order]
@@ -120,6 +180,16 @@ class SparsityReport:
         -------
         dict
             Every field and derived quantity, JSON-serialisable.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from lad import SparsityReport
+        >>> rep = SparsityReport("demo", np.array([0.0, 2.0, -1.0]), None, 0.0, 1e-8,
+        ...                      0.0, 1.0, True)
+        >>> d = rep.to_dict()
+        >>> d["support"], d["largest"], d["converged"]
+        ([1, 2], [[1, 'x1', 2.0], [2, 'x2', -1.0]], True)
         """
         return {
             "model": self.model,

@@ -12,8 +12,27 @@ from lad import datasets, diagnostics  # noqa: E402
 # Extended summary, See Also and a named return are optional; everything else that
 # numpydoc checks (parameters documented and in order, returns, summaries) is not.
 IGNORED = frozenset({"ES01", "SA01", "RT02", "GL01", "GL02"})
-# Methods may leave their examples to the class docstring.
-IGNORED_METHODS = IGNORED | {"EX01"}
+
+
+def _ours(cls):
+    """Whether ``cls`` is defined in ``lad`` (not scikit-learn, not ``object``)."""
+    return cls.__module__ == "lad" or cls.__module__.startswith("lad.")
+
+
+def _public_members(cls):
+    """Public methods and properties of ``cls``, including those it inherits from
+    our own (private) base classes; scikit-learn's ``get_params``, ``set_params``,
+    ``score``, ... are documented by scikit-learn and skipped."""
+    seen = set()
+    for klass in cls.__mro__:
+        if not _ours(klass):
+            continue
+        for attr, member in vars(klass).items():
+            if attr.startswith("_") or attr in seen:
+                continue
+            seen.add(attr)  # the first class in the MRO defines the member
+            if callable(member) or isinstance(member, property):
+                yield attr
 
 
 def _public_names():
@@ -31,10 +50,8 @@ def _public_names():
             if inspect.isclass(obj):
                 qual = f"{module.__name__}.{name}"
                 names.append((qual, IGNORED))
-                for attr, member in vars(obj).items():
-                    if attr.startswith("_") or not callable(member):
-                        continue
-                    names.append((f"{qual}.{attr}", IGNORED_METHODS))
+                for attr in _public_members(obj):
+                    names.append((f"{qual}.{attr}", IGNORED))
             else:
                 names.append((f"{module.__name__}.{name}", IGNORED))
     return sorted(set(names), key=lambda item: item[0])

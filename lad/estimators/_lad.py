@@ -180,6 +180,20 @@ class LADRegressor(RegressorMixin, BaseEstimator):
         -------
         self : LADRegressor
             The fitted estimator.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from lad import LADRegressor
+        >>> from lad.datasets import make_sparse_regression
+        >>> X, y, _ = make_sparse_regression(n_samples=40, n_features=5,
+        ...                                  n_informative=2, outliers=0.1,
+        ...                                  random_state=0)
+        >>> model = LADRegressor(alpha=0.3).fit(X, y)
+        >>> np.flatnonzero(model.coef_).tolist()
+        [0, 4]
+        >>> round(float(model.coef_[0]), 1)
+        1.7
         """
         check_params(self)
         if isinstance(sample_weight, Real):
@@ -248,6 +262,19 @@ class LADRegressor(RegressorMixin, BaseEstimator):
         -------
         ndarray of shape (n_samples,)
             ``X @ coef_ + intercept_``.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from lad import LADRegressor
+        >>> from lad.datasets import make_sparse_regression
+        >>> X, y, _ = make_sparse_regression(n_samples=40, n_features=5,
+        ...                                  outliers=0.1, random_state=0)
+        >>> model = LADRegressor().fit(X, y)
+        >>> model.predict(X[:3]).shape
+        (3,)
+        >>> bool(np.allclose(model.predict(X), X @ model.coef_ + model.intercept_))
+        True
         """
         return predict_linear(self, X)
 
@@ -266,6 +293,19 @@ class LADRegressor(RegressorMixin, BaseEstimator):
             the dual constraints, and, under ``details``, the number of observations
             fitted exactly (zero residuals), residual quantiles and whether the
             optimum is certified unique.
+
+        Examples
+        --------
+        >>> from lad import LADRegressor
+        >>> from lad.datasets import make_sparse_regression
+        >>> X, y, _ = make_sparse_regression(n_samples=40, n_features=5,
+        ...                                  n_informative=2, outliers=0.1,
+        ...                                  random_state=0)
+        >>> report = LADRegressor(alpha=0.3).fit(X, y).sparsity_report()
+        >>> report.support.tolist(), report.converged
+        ([0, 4], True)
+        >>> report.details["unique optimum"]
+        'certified'
         """
         check_is_fitted(self)
         info = self._info

@@ -170,6 +170,19 @@ default="auto"
         -------
         self : LassoL1
             The fitted estimator.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from lad import LassoL1
+        >>> from lad.datasets import make_sparse_regression
+        >>> X, y, _ = make_sparse_regression(n_samples=40, n_features=5,
+        ...                                  n_informative=2, random_state=0)
+        >>> model = LassoL1(alpha=0.2).fit(X, y)
+        >>> np.flatnonzero(model.coef_).tolist()
+        [0, 4]
+        >>> model.coef_[[0, 4]].round(1).tolist()
+        [1.8, -1.1]
         """
         check_params(self)
         if self.alpha == 0:
@@ -269,12 +282,36 @@ default="auto"
         -------
         ndarray of shape (n_samples,) or (n_samples, n_targets)
             ``X @ coef_.T + intercept_``.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from lad import LassoL1
+        >>> from lad.datasets import make_sparse_regression
+        >>> X, y, _ = make_sparse_regression(n_samples=40, n_features=5,
+        ...                                  random_state=0)
+        >>> model = LassoL1(alpha=0.2).fit(X, y)
+        >>> model.predict(X[:3]).shape
+        (3,)
+        >>> bool(np.allclose(model.predict(X), X @ model.coef_ + model.intercept_))
+        True
         """
         return predict_linear(self, X)
 
     @property
     def sparse_coef_(self):
-        """``coef_`` as a ``scipy.sparse.csr_matrix``."""
+        """``coef_`` as a ``scipy.sparse.csr_matrix`` of shape (n_targets, n_features).
+
+        Examples
+        --------
+        >>> from lad import LassoL1
+        >>> from lad.datasets import make_sparse_regression
+        >>> X, y, _ = make_sparse_regression(n_samples=40, n_features=5,
+        ...                                  n_informative=2, random_state=0)
+        >>> model = LassoL1(alpha=0.2).fit(X, y)
+        >>> model.sparse_coef_.shape, model.sparse_coef_.nnz
+        ((1, 5), 2)
+        """
         check_is_fitted(self)
         return sp.csr_matrix(np.atleast_2d(self.coef_))
 
@@ -294,6 +331,24 @@ default="auto"
         SparsityReport
             Support, sparsity, duality gap, an independently measured KKT violation
             and convergence; prints as a table and renders as HTML in notebooks.
+
+        Examples
+        --------
+        >>> from lad import LassoL1
+        >>> from lad.datasets import make_sparse_regression
+        >>> X, y, _ = make_sparse_regression(n_samples=40, n_features=5,
+        ...                                  n_informative=2, random_state=0)
+        >>> report = LassoL1(alpha=0.2).fit(X, y).sparsity_report()
+        >>> report.support.tolist(), report.converged
+        ([0, 4], True)
+        >>> print(report)  # doctest: +ELLIPSIS
+        Sparsity report
+        ===============
+        model          LassoL1(alpha=0.2, positive=False)
+        features       5
+        non-zero       2 (40.0 %)
+        converged      yes
+        ...
         """
         check_is_fitted(self)
         n_targets = len(self._results)
