@@ -72,11 +72,12 @@ def plot_path(path, *, ax=None, feature_names=None, alpha=None, max_labels=10):
         names = np.asarray(feature_names)
     if ax is None:
         _, ax = plt.subplots()
-    n_features = coefs.shape[0]
     labelled = set(np.argsort(-np.abs(coefs[:, -1]))[:max_labels].tolist())
-    for j in range(n_features):
+    # Features that never enter lie on the zero line drawn below; one line each
+    # would make wide paths (thousands of features) very slow to draw.
+    for j in np.flatnonzero(np.any(coefs != 0, axis=1)):
         label = None
-        if j in labelled and np.any(coefs[j]):
+        if j in labelled:
             label = f"x{j}" if names is None else str(names[j])
         ax.plot(alphas, coefs[j], label=label)
     ax.set_xscale("log")
@@ -91,7 +92,8 @@ def plot_path(path, *, ax=None, feature_names=None, alpha=None, max_labels=10):
     ax.set_ylabel("coefficient")
     ax.set_title("Regularization path")
     if ax.get_legend_handles_labels()[0]:
-        ax.legend(fontsize="small")
+        # A fixed location: "best" searches every line and is slow on wide paths.
+        ax.legend(fontsize="small", loc="upper left")
     return ax
 
 
