@@ -177,6 +177,8 @@ def duality_gap(
     With ``S = diag(sw)``, ``W = sum(sw)`` and ``lam = alpha * W``, the primal
     ``P = (1/W) [0.5 ||S^(1/2) r||^2 + lam ||w||_1]`` has the dual
 
+    .. code-block:: text
+
         max_theta (1/W) [y'S theta - 0.5 theta'S theta]
         s.t. |x_j'S theta| <= lam (x_j'S theta <= lam if positive),
              1'S theta = 0 (if fit_intercept).

@@ -526,8 +526,9 @@ def lad_path(
     Notes
     -----
     Each solve starts its exact stage from the previous solution (its residual signs
-    fix the band of rows, its support seeds the working set of columns), so no warm
-    start solver runs after the first alpha.
+    fix the band of rows, its support seeds the working set of columns); the first
+    starts from zero coefficients and the best intercept, so no warm-start solver
+    (IRLS, CD or interior point) runs at any alpha.
 
     Examples
     --------

@@ -362,7 +362,7 @@ class LassoL1CV(_PathCV):
         Epochs spent at ``alpha_`` in the full-data path.
     n_features_in_ : int
         Number of features seen during ``fit``.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Feature names, when ``X`` has string column names.
 
     See Also
@@ -541,7 +541,7 @@ class LADRegressorCV(_PathCV):
         Linear programs solved at ``alpha_`` in the full-data path.
     n_features_in_ : int
         Number of features seen during ``fit``.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Feature names, when ``X`` has string column names.
 
     See Also

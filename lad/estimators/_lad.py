@@ -80,7 +80,7 @@ class LADRegressor(RegressorMixin, BaseEstimator):
         The algorithms used, for example ``"irls+lp"``.
     n_features_in_ : int
         Number of features seen during ``fit``.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Feature names, when ``X`` has string column names.
 
     See Also
