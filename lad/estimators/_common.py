@@ -52,3 +52,16 @@ def predict_linear(estimator, X):
     coef = estimator.coef_
     out = X @ coef.T + estimator.intercept_
     return np.asarray(out).astype(coef.dtype, copy=False)
+
+
+def report_names(estimator, feature_names):
+    """Names for a sparsity report: the given ones (checked) or those seen in fit."""
+    if feature_names is None:
+        return getattr(estimator, "feature_names_in_", None)
+    names = np.asarray(feature_names, dtype=object).ravel()
+    if names.shape[0] != estimator.n_features_in_:
+        raise ValueError(
+            f"feature_names has {names.shape[0]} entries; the model was fit on "
+            f"{estimator.n_features_in_} features."
+        )
+    return names.astype(str)

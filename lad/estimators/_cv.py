@@ -31,7 +31,7 @@ from ..path import (
     path_details,
     squared_path,
 )
-from ._common import predict_linear, selection_seed
+from ._common import predict_linear, report_names, selection_seed
 
 _COMMON_CONSTRAINTS = {
     "eps": [Interval(Real, 0, 1, closed="neither")],
@@ -219,13 +219,16 @@ class _PathCV(RegressorMixin, BaseEstimator):
         """
         return predict_linear(self, X)
 
-    def sparsity_report(self, *, top=10):
+    def sparsity_report(self, *, top=10, feature_names=None):
         """Sparsity report of the refitted model, with path and stability details.
 
         Parameters
         ----------
         top : int, default=10
             Number of largest coefficients to list.
+        feature_names : array-like of str, default=None
+            Names of the features, e.g. of a sparse or NumPy ``X``; defaults to the
+            column names seen in ``fit`` (a DataFrame), else ``x0, x1, ...``.
 
         Returns
         -------
@@ -246,7 +249,7 @@ class _PathCV(RegressorMixin, BaseEstimator):
         (5, 'min')
         """
         check_is_fitted(self)
-        names = getattr(self, "feature_names_in_", None)
+        names = report_names(self, feature_names)
         idx = int(np.flatnonzero(self.alphas_ == self.alpha_)[0])
         support = np.flatnonzero(self.coef_)
         freq = ", ".join(

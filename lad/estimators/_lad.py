@@ -16,7 +16,12 @@ from .._validation import (
     full_weights,
     validate_fit_data,
 )
-from ._common import check_finite_result, predict_linear, warn_if_unconverged
+from ._common import (
+    check_finite_result,
+    predict_linear,
+    report_names,
+    warn_if_unconverged,
+)
 
 RESIDUAL_QUANTILES = (0.0, 0.05, 0.25, 0.5, 0.75, 0.95, 1.0)
 
@@ -278,13 +283,16 @@ class LADRegressor(RegressorMixin, BaseEstimator):
         """
         return predict_linear(self, X)
 
-    def sparsity_report(self, *, top=10):
+    def sparsity_report(self, *, top=10, feature_names=None):
         """Summarise the support, the certificate and the fit of the residuals.
 
         Parameters
         ----------
         top : int, default=10
             Number of largest coefficients to list.
+        feature_names : array-like of str, default=None
+            Names of the features, e.g. of a sparse or NumPy ``X``; defaults to the
+            column names seen in ``fit`` (a DataFrame), else ``x0, x1, ...``.
 
         Returns
         -------
@@ -316,7 +324,7 @@ class LADRegressor(RegressorMixin, BaseEstimator):
         return SparsityReport(
             model=(f"LADRegressor(alpha={self.alpha:g}, quantile={self.quantile:g})"),
             coef=np.asarray(self.coef_, dtype=np.float64),
-            feature_names=getattr(self, "feature_names_in_", None),
+            feature_names=report_names(self, feature_names),
             dual_gap=self._result.dual_gap,
             gap_tol=self._result.tol,
             kkt_violation=info["dual_infeasibility"],

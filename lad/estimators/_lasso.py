@@ -22,6 +22,7 @@ from .._validation import (
 from ._common import (
     check_finite_result,
     predict_linear,
+    report_names,
     selection_seed,
     warn_if_unconverged,
 )
@@ -315,7 +316,7 @@ default="auto"
         check_is_fitted(self)
         return sp.csr_matrix(np.atleast_2d(self.coef_))
 
-    def sparsity_report(self, *, target=None, top=10):
+    def sparsity_report(self, *, target=None, top=10, feature_names=None):
         """Summarise the fitted support and the certificate of optimality.
 
         Parameters
@@ -325,6 +326,9 @@ default="auto"
             several targets.
         top : int, default=10
             Number of largest coefficients to list.
+        feature_names : array-like of str, default=None
+            Names of the features, e.g. of a sparse or NumPy ``X``; defaults to the
+            column names seen in ``fit`` (a DataFrame), else ``x0, x1, ...``.
 
         Returns
         -------
@@ -367,7 +371,7 @@ default="auto"
         return SparsityReport(
             model=f"LassoL1(alpha={self.alpha:g}, positive={self.positive})",
             coef=np.asarray(coef, dtype=np.float64),
-            feature_names=getattr(self, "feature_names_in_", None),
+            feature_names=report_names(self, feature_names),
             dual_gap=res.dual_gap,
             gap_tol=res.tol,
             kkt_violation=stats["kkt_violation"],
