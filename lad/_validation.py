@@ -196,7 +196,13 @@ def as_kernel_inputs(X, *, fortran=True):
         return CSCDesign(
             readonly(data), readonly(indices), readonly(indptr), tuple(X.shape)
         )
-    if fortran or not (X.flags.c_contiguous or X.flags.f_contiguous):
+    if (
+        fortran
+        or X.dtype != np.float64
+        or not (X.flags.c_contiguous or X.flags.f_contiguous)
+    ):
+        # A copy is needed anyway: make it the F-ordered one the kernels use, so a
+        # later layout change cannot add a second copy.
         X = _fortran_float64(X)
     else:
         X = np.asarray(X, dtype=np.float64)

@@ -23,3 +23,12 @@ def test_deferred_layout_keeps_a_c_ordered_matrix():
     kept = as_kernel_inputs(X, fortran=False).X
     assert kept.flags.c_contiguous and np.shares_memory(kept, X)
     assert as_kernel_inputs(X).X.flags.f_contiguous
+
+
+def test_a_dtype_conversion_is_made_in_kernel_layout():
+    # float32 must be copied anyway; the copy is the F-ordered one, so the solver
+    # never makes a second (layout) copy.
+    X32 = np.random.default_rng(2).standard_normal((40, 5)).astype(np.float32)
+    X = as_kernel_inputs(X32, fortran=False).X
+    assert X.dtype == np.float64 and X.flags.f_contiguous
+    np.testing.assert_array_equal(X, X32.astype(np.float64))

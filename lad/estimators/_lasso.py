@@ -228,8 +228,13 @@ default="auto"
         intercept = np.array([r.intercept for r in results], dtype=dtype)
         check_finite_result(coef, intercept)
         self._results = results
+        # A float32 X was converted once for the solver; measuring on that copy
+        # avoids a second float64 copy of X inside the certificate.
+        X_measure = X
+        if not sp.issparse(X) and X.dtype != np.float64:
+            X_measure = problem.design.X
         self._report_stats = [
-            self._measure(X, Y[:, k], coef[k], intercept[k], sample_weight)
+            self._measure(X_measure, Y[:, k], coef[k], intercept[k], sample_weight)
             for k in range(n_targets)
         ]
         if n_targets == 1:
