@@ -178,7 +178,14 @@ def as_kernel_inputs(X, *, fortran=True):
     callers that defer the choice (covariance mode never needs F order). Sparse input
     becomes canonical CSC (duplicates summed) with int32 indices; a matrix whose
     indices do not fit int32 gets a clear ``ValueError``.
+
+    A dense ``X`` of one row or one column is C- and F-contiguous at once, which
+    Numba types as another layout (a second compiled signature of every dense
+    kernel): such a matrix goes to the CSC kernels instead, where its size makes
+    the layout irrelevant.
     """
+    if not sp.issparse(X) and (X.shape[0] == 1 or X.shape[1] == 1):
+        X = sp.csc_matrix(np.asarray(X, dtype=np.float64))
     if sp.issparse(X):
         X = X.tocsc()
         if not X.has_canonical_format:
@@ -227,8 +234,3 @@ def _fortran_float64(X):
     for start in range(0, n, rows):
         out[start : start + rows] = X[start : start + rows]
     return out
-
-
-def as_target(y):
-    """A contiguous float64 copy-free read-only view of a 1-D target."""
-    return readonly(np.ascontiguousarray(y, dtype=np.float64))

@@ -19,20 +19,6 @@ def soft_threshold(x, threshold):
     return 0.0
 
 
-@njit(cache=True, nogil=True)
-def cd_update(w_j, grad_j, col_sq_j, penalty, positive):
-    """Exact minimiser along one coordinate of ``0.5*c*(v - t)^2 + penalty*|v|``.
-
-    ``grad_j`` is ``x_j' (sw * r)`` at the current point, so ``t = w_j + grad_j / c``.
-    """
-    z = grad_j + w_j * col_sq_j
-    if positive:
-        if z <= penalty:
-            return 0.0
-        return (z - penalty) / col_sq_j
-    return soft_threshold(z, penalty) / col_sq_j
-
-
 # The reductions below are pure sums: "reassoc" lets LLVM vectorise them, which is
 # what brings an epoch down to the memory-bandwidth floor of one X'r product.
 @njit(cache=True, nogil=True, fastmath={"reassoc", "contract"})
@@ -129,21 +115,6 @@ def weighted_sum(sw, v):
     return acc
 
 
-@njit(cache=True, nogil=True)
-def lasso_gap(rss, ytr, l1, dual_norm, lam, n_samples):
-    """Duality gap of ``(1/2n)||r||^2 + alpha*||w||_1`` in the estimator's units.
-
-    ``rss = sum sw r^2``, ``ytr = sum sw y r``, ``lam = alpha * n``. The dual point is
-    the residual scaled by ``s = min(1, lam / dual_norm)`` so that it is feasible.
-    """
-    s = 1.0
-    if dual_norm > lam:
-        s = lam / dual_norm
-    primal = 0.5 * rss + lam * l1
-    dual = s * ytr - 0.5 * s * s * rss
-    return (primal - dual) / n_samples
-
-
 # Ridge added to the Anderson system, relative to its largest diagonal entry. In the
 # slow linear phase the differences of the iterates are nearly parallel, so U U' is
 # numerically singular exactly when extrapolation helps most; a refusal on a pivot
@@ -154,7 +125,7 @@ ANDERSON_RIDGE = 1e-10
 
 
 @njit(cache=True, nogil=True)
-def anderson_point(hist, G, c, w_ws, out, positive):
+def anderson_point(hist, G, c, w_ws, out, pen, ws):
     """Anderson extrapolation of the iterates in the rows of ``hist`` into ``out``.
 
     ``hist`` (K+1, n_ws) holds the last K+1 iterates restricted to the working set,
@@ -164,8 +135,9 @@ def anderson_point(hist, G, c, w_ws, out, positive):
     ``G`` (K, K) and ``c`` (K,) are scratch. Coordinates that are zero in ``w_ws``
     stay zero: once CD has found the support it is a linear fixed-point map there,
     which is where the extrapolation is justified (Bertrand and Massias 2021), and
-    the point keeps the exact zeros of a CD iterate. Returns False when the
-    iterates did not move or the point is not finite.
+    the point keeps the exact zeros of a CD iterate; it is clipped into the bounds
+    of ``pen`` (rows ``ws``). Returns False when the iterates did not move or the
+    point is not finite.
     """
     K = G.shape[0]
     n_ws = hist.shape[1]
@@ -219,19 +191,11 @@ def anderson_point(hist, G, c, w_ws, out, positive):
         for a in range(K):
             acc += c[a] * hist[a + 1, i]
         v = acc / total
-        out[i] = max(v, 0.0) if positive else v
         if not np.isfinite(v):
             return False
+        # The extrapolated point must stay feasible: clip it into the bounds.
+        out[i] = min(max(v, pen[ws[i], 2]), pen[ws[i], 3])
     return True
-
-
-@njit(cache=True, nogil=True)
-def l1_on(w, ws):
-    """Return ``sum_k |w[ws[k]]|``."""
-    acc = 0.0
-    for k in range(ws.shape[0]):
-        acc += abs(w[ws[k]])
-    return acc
 
 
 @njit(cache=True, nogil=True)

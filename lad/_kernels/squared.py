@@ -1,32 +1,43 @@
-"""Coordinate descent for the weighted squared loss with an L1 penalty.
+"""Coordinate descent for the weighted squared loss with a per-feature penalty.
 
 Problem (in the estimator's units, weights normalised to sum to ``n``)::
 
-    (1 / 2n) * sum_i sw_i * (y_i - x_i'w - b)^2 + alpha * ||w||_1
+    (1 / 2n) * sum_i sw_i * (y_i - x_i'w - b)^2 + sum_j pen_j(w_j)
 
-The intercept is profiled out by implicit centring: the kernels see the centred target
-``y`` and the weighted column means ``xmean`` and never form a centred copy of ``X``.
-``r`` always holds the residual of the centred problem, ``y - (X - xmean) w``.
-An empty ``sw`` means unit weights. ``ws`` lists the coordinates the kernel may touch
-(all features, or a working set chosen by the driver); the returned gap is the gap of
-the problem restricted to ``ws``. The dense and CSC kernels can extrapolate their
-iterates (Anderson acceleration on the support, kept only when it lowers the
-objective), which cuts the epochs of the slow linear phase on correlated designs.
+with ``pen_j`` the penalty of row ``j`` of the ``(n_features, 4)`` array ``pen`` (L1
+and L2 weights and bounds, :mod:`lad._penalty`); the kernels work in units of ``n``
+times the objective. The intercept is profiled out by implicit centring: the kernels
+see the centred target ``y`` and the weighted column means ``xmean`` and never form
+a centred copy of ``X``. ``r`` always holds the residual of the centred problem,
+``y - (X - xmean) w``. An empty ``sw`` means unit weights. ``ws`` lists the
+coordinates the kernel may touch (all features, or a working set chosen by the
+driver); the returned gap is the gap of the problem restricted to ``ws``.
+
+Every CD kernel computes the gap when it starts (and returns at once if it is met),
+then at most every ``GAP_FREQ`` epochs. It stops after ``max_epochs`` epochs without
+a final gap, so a driver that calls it again in chunks (to stay responsive to
+interrupts) pays no extra pass over ``X``; the returned flag says whether the gap is
+that of the returned iterate. The dense and CSC kernels differ only in their column
+access and can extrapolate their iterates (Anderson acceleration on the support,
+kept only when it lowers the objective).
 """
 
 import numpy as np
 from numba import njit
 
+from ._penalty import (
+    conjugate_coord,
+    dual_limit_coord,
+    penalty_coord,
+    prox_coord,
+)
 from ._scalar import (
     anderson_point,
     axpy_centered_col,
-    cd_update,
     csc_col_axpy,
     csc_col_dot,
     dot_centered_col,
     dot_centered_col_weighted,
-    l1_on,
-    lasso_gap,
     store_iterate,
     weighted_dot,
     weighted_sum,
@@ -42,9 +53,40 @@ DW_GATE = 1e-4
 
 
 @njit(cache=True, nogil=True)
-def _gap_due(epoch, last_check, spacing, gated, max_epochs):
+def squared_gap(g, w, ws, pen, rss, ytr, n_samples):
+    """Duality gap of the squared loss on the coordinates ``ws``, estimator units.
+
+    ``g[k]`` is the centred weighted gradient ``xc_j' S r`` of ``j = ws[k]``,
+    ``rss = r'S r`` and ``ytr = y'S r``. The dual point is the residual scaled by
+    the largest ``s <= 1`` that makes every penalty conjugate finite (for the plain
+    Lasso ``s = min(1, lam / ||g||_inf)``); the dual objective is
+    ``s ytr - s^2 rss / 2 - sum_j h_j*(s g_j)``. Returns ``(gap, s)``.
+    """
+    n = float(n_samples)
+    s = 1.0
+    primal_pen = 0.0
+    for k in range(ws.shape[0]):
+        j = ws[k]
+        s = min(s, dual_limit_coord(g[k], pen, j, n))
+        primal_pen += penalty_coord(w[j], pen, j, n)
+    conj = 0.0
+    for k in range(ws.shape[0]):
+        conj += conjugate_coord(s * g[k], pen, ws[k], n)
+    primal = 0.5 * rss + primal_pen
+    dual = s * ytr - 0.5 * s * s * rss - conj
+    return (primal - dual) / n, s
+
+
+@njit(cache=True, nogil=True)
+def _gap_due(epoch, last_check, spacing, dw_max, w_max):
+    """The gap schedule: ``(due, last_check, spacing)`` after ``epoch``."""
+    gated = w_max == 0.0 or dw_max <= DW_GATE * w_max
     since = epoch - last_check
-    return since >= GAP_FREQ or (gated and since >= spacing) or epoch == max_epochs
+    if since >= GAP_FREQ or (gated and since >= spacing):
+        if gated:
+            spacing = min(2 * spacing, GAP_FREQ)
+        return True, epoch, spacing
+    return False, last_check, spacing
 
 
 @njit(cache=True, nogil=True, inline="always")
@@ -55,26 +97,39 @@ def _pick(ws, k, random):
 
 
 @njit(cache=True, nogil=True)
-def _anderson_dense(X, sw, w, r, xmean, lam, positive, ws, hist, G, c, w_e, r_e):
-    """Extrapolate ``(w, r)`` and keep the point only if the objective drops.
+def _anderson_buffers(anderson_k, random, n_ws, n_samples):
+    """Scratch of the extrapolation, allocated once per call (never per epoch)."""
+    n_acc = anderson_k if anderson_k > 0 and not random else 0
+    hist = np.empty((n_acc + 1, n_ws if n_acc else 0))
+    G = np.empty((n_acc, n_acc))
+    c = np.empty(n_acc)
+    w_e = np.empty(n_ws if n_acc else 0)
+    r_e = np.empty(n_samples if n_acc else 0)
+    return n_acc, hist, G, c, w_e, r_e
 
-    The residual of the extrapolated point is rebuilt from the change of ``w`` on
-    the support (one axpy per moved coordinate), so ``r`` stays exactly
-    ``y - Xc w`` up to rounding instead of drifting as a combination of residuals.
-    """
-    if not anderson_point(hist, G, c, hist[hist.shape[0] - 1], w_e, positive):
-        return False
-    r_e[:] = r
+
+@njit(cache=True, nogil=True)
+def _penalty_on(w, ws, pen, scale):
+    acc = 0.0
     for k in range(ws.shape[0]):
-        j = ws[k]
-        d = w_e[k] - w[j]
-        if d != 0.0:
-            axpy_centered_col(X, j, xmean[j], -d, r_e)
-    old = 0.5 * weighted_sum_sq(sw, r, 0.0) + lam * l1_on(w, ws)
-    l1_e = 0.0
+        acc += penalty_coord(w[ws[k]], pen, ws[k], scale)
+    return acc
+
+
+@njit(cache=True, nogil=True)
+def _penalty_of(w_e, ws, pen, scale):
+    acc = 0.0
     for k in range(ws.shape[0]):
-        l1_e += abs(w_e[k])
-    if not 0.5 * weighted_sum_sq(sw, r_e, 0.0) + lam * l1_e < old:
+        acc += penalty_coord(w_e[k], pen, ws[k], scale)
+    return acc
+
+
+@njit(cache=True, nogil=True)
+def _accept(sw, r, offset, w, ws, pen, r_e, offset_e, w_e, scale):
+    """Whether the extrapolated point ``(w_e, r_e + offset_e)`` lowers the objective."""
+    old = 0.5 * weighted_sum_sq(sw, r, offset) + _penalty_on(w, ws, pen, scale)
+    new = 0.5 * weighted_sum_sq(sw, r_e, offset_e) + _penalty_of(w_e, ws, pen, scale)
+    if not new < old:
         return False
     for k in range(ws.shape[0]):
         w[ws[k]] = w_e[k]
@@ -83,56 +138,45 @@ def _anderson_dense(X, sw, w, r, xmean, lam, positive, ws, hist, G, c, w_e, r_e)
 
 
 @njit(cache=True, nogil=True)
-def _gap_squared_dense(X, y, sw, w, r, xmean, alpha, positive, ws):
-    n_samples = X.shape[0]
+def _gap_squared_dense(X, y, sw, w, r, xmean, pen, ws, g):
     weighted = sw.shape[0] > 0
-    dual_norm = 0.0
-    l1 = 0.0
     for k in range(ws.shape[0]):
         j = ws[k]
         if weighted:
-            g = dot_centered_col_weighted(X, j, xmean[j], sw, r)
+            g[k] = dot_centered_col_weighted(X, j, xmean[j], sw, r)
         else:
-            g = dot_centered_col(X, j, xmean[j], r)
-        dual_norm = max(dual_norm, g if positive else abs(g))
-        l1 += abs(w[j])
+            g[k] = dot_centered_col(X, j, xmean[j], r)
     rss = weighted_sum_sq(sw, r, 0.0)
     ytr = weighted_dot(sw, y, r, 0.0)
-    return lasso_gap(rss, ytr, l1, dual_norm, alpha * n_samples, n_samples)
+    return squared_gap(g, w, ws, pen, rss, ytr, X.shape[0])[0]
 
 
 @njit(cache=True, nogil=True)
 def cd_squared_dense(
-    X, y, sw, w, r, col_sq, xmean, alpha, positive, seed, max_epochs, tol,
-    anderson_k, ws,
-):  # fmt: skip
-    """Lasso coordinate descent on an F-ordered float64 ``X``.
+    X, y, sw, w, r, col_sq, xmean, pen, seed, max_epochs, tol, anderson_k, ws
+):
+    """Penalised coordinate descent on an F-ordered float64 ``X``.
 
     ``w`` (n_features,) and ``r`` (n_samples,) are modified in place. ``seed < 0``
     selects coordinates cyclically, otherwise uniformly at random with that seed.
     ``tol`` is an absolute gap in the estimator's units. ``anderson_k > 0`` (cyclic
     selection only) tries an Anderson extrapolation from the last ``anderson_k + 1``
-    iterates every ``anderson_k + 1`` epochs, kept only if it lowers the objective;
-    0 disables it. Returns ``(n_epochs, gap)``.
+    iterates every ``anderson_k + 1`` epochs, kept only if it lowers the objective.
+    Returns ``(n_epochs, gap, current)``: ``current`` is False when the epochs ran
+    out after the last gap check (the gap is then that of an earlier iterate).
     """
     n_samples = X.shape[0]
     n_ws = ws.shape[0]
-    lam = alpha * n_samples
+    scale = float(n_samples)
     weighted = sw.shape[0] > 0
     random = seed >= 0
-    gap = _gap_squared_dense(X, y, sw, w, r, xmean, alpha, positive, ws)
-    if gap <= tol:
-        return 0, gap
+    g = np.empty(n_ws)
+    gap = _gap_squared_dense(X, y, sw, w, r, xmean, pen, ws, g)
+    if gap <= tol or max_epochs <= 0:
+        return 0, gap, True
     if random:
         np.random.seed(seed)
-    # Anderson scratch, allocated once per call (the working-set driver calls the
-    # kernel a few dozen times per fit, never per epoch).
-    n_acc = anderson_k if anderson_k > 0 and not random else 0
-    hist = np.empty((n_acc + 1, n_ws if n_acc else 0))
-    G = np.empty((n_acc, n_acc))
-    c = np.empty(n_acc)
-    w_e = np.empty(n_ws if n_acc else 0)
-    r_e = np.empty(n_samples if n_acc else 0)
+    n_acc, hist, G, c, w_e, r_e = _anderson_buffers(anderson_k, random, n_ws, n_samples)
     n_stored = 0
     last_check = 0
     spacing = 1
@@ -147,10 +191,10 @@ def cd_squared_dense(
                 w[j] = 0.0
                 continue
             if weighted:
-                g = dot_centered_col_weighted(X, j, xmean[j], sw, r)
+                gj = dot_centered_col_weighted(X, j, xmean[j], sw, r)
             else:
-                g = dot_centered_col(X, j, xmean[j], r)
-            new = cd_update(w_j, g, col_sq[j], lam, positive)
+                gj = dot_centered_col(X, j, xmean[j], r)
+            new = prox_coord(gj + w_j * col_sq[j], col_sq[j], pen, j, scale)
             if new != w_j:
                 axpy_centered_col(X, j, xmean[j], w_j - new, r)
                 w[j] = new
@@ -160,107 +204,69 @@ def cd_squared_dense(
             store_iterate(w, ws, hist[n_stored])
             n_stored += 1
             if n_stored == n_acc + 1:
-                _anderson_dense(
-                    X, sw, w, r, xmean, lam, positive, ws, hist, G, c, w_e, r_e
-                )
                 n_stored = 0
-        gated = w_max == 0.0 or dw_max <= DW_GATE * w_max
-        if _gap_due(epoch, last_check, spacing, gated, max_epochs):
-            last_check = epoch
-            if gated:
-                spacing = min(2 * spacing, GAP_FREQ)
-            gap = _gap_squared_dense(X, y, sw, w, r, xmean, alpha, positive, ws)
+                if anderson_point(hist, G, c, hist[n_acc], w_e, pen, ws):
+                    # Rebuild the residual from the change of w (one axpy per moved
+                    # coordinate), so r stays y - Xc w instead of drifting.
+                    r_e[:] = r
+                    for k in range(n_ws):
+                        d = w_e[k] - w[ws[k]]
+                        if d != 0.0:
+                            axpy_centered_col(X, ws[k], xmean[ws[k]], -d, r_e)
+                    _accept(sw, r, 0.0, w, ws, pen, r_e, 0.0, w_e, scale)
+        due, last_check, spacing = _gap_due(epoch, last_check, spacing, dw_max, w_max)
+        if due:
+            gap = _gap_squared_dense(X, y, sw, w, r, xmean, pen, ws, g)
             if gap <= tol:
-                return epoch, gap
-    return max_epochs, gap
-
-
-@njit(cache=True, nogil=True)
-def _anderson_csc(
-    data, indices, indptr, sw, w, r, offset, xmean, lam, positive, ws, hist, G, c,
-    w_e, r_e,
-):  # fmt: skip
-    """CSC twin of :func:`_anderson_dense` for ``r = r_s + offset``.
-
-    Returns ``(accepted, offset)``; on acceptance ``w`` and ``r_s`` are updated in
-    place and the new scalar offset is returned.
-    """
-    if not anderson_point(hist, G, c, hist[hist.shape[0] - 1], w_e, positive):
-        return False, offset
-    r_e[:] = r
-    offset_e = offset
-    for k in range(ws.shape[0]):
-        j = ws[k]
-        d = w_e[k] - w[j]
-        if d != 0.0:
-            csc_col_axpy(data, indices, indptr, j, -d, r_e)
-            offset_e += d * xmean[j]
-    old = 0.5 * weighted_sum_sq(sw, r, offset) + lam * l1_on(w, ws)
-    l1_e = 0.0
-    for k in range(ws.shape[0]):
-        l1_e += abs(w_e[k])
-    if not 0.5 * weighted_sum_sq(sw, r_e, offset_e) + lam * l1_e < old:
-        return False, offset
-    for k in range(ws.shape[0]):
-        w[ws[k]] = w_e[k]
-    r[:] = r_e
-    return True, offset_e
+                return epoch, gap, True
+    return max_epochs, gap, last_check == max_epochs
 
 
 @njit(cache=True, nogil=True)
 def _gap_squared_csc(
-    data, indices, indptr, y, sw, w, r, offset, r_sum, xmean, alpha, positive, ws
+    data, indices, indptr, y, sw, w, r, offset, r_sum, xmean, pen, ws, g
 ):
-    n_samples = y.shape[0]
-    dual_norm = 0.0
-    l1 = 0.0
     for k in range(ws.shape[0]):
         j = ws[k]
-        g = csc_col_dot(data, indices, indptr, j, sw, r) - xmean[j] * r_sum
-        dual_norm = max(dual_norm, g if positive else abs(g))
-        l1 += abs(w[j])
+        g[k] = csc_col_dot(data, indices, indptr, j, sw, r) - xmean[j] * r_sum
     rss = weighted_sum_sq(sw, r, offset)
     ytr = weighted_dot(sw, y, r, offset)
-    return lasso_gap(rss, ytr, l1, dual_norm, alpha * n_samples, n_samples)
+    return squared_gap(g, w, ws, pen, rss, ytr, y.shape[0])[0]
 
 
 @njit(cache=True, nogil=True)
 def cd_squared_csc(
-    data, indices, indptr, y, sw, w, r, col_sq, xmean, alpha, positive, seed,
-    max_epochs, tol, anderson_k, ws,
+    data, indices, indptr, y, sw, w, r, col_sq, xmean, pen, seed, max_epochs, tol,
+    anderson_k, ws,
 ):  # fmt: skip
-    """Lasso coordinate descent on a CSC matrix given as ``(data, indices, indptr)``.
+    """Penalised coordinate descent on a CSC matrix ``(data, indices, indptr)``.
 
     Centring costs O(nnz_j) per update, not O(n): the kernel keeps ``r`` as
     ``r_s + offset`` with a scalar ``offset`` (glmnet's mean shift) and folds the
     offset back into ``r`` before returning. With ``rs = sum sw r_s`` the centred
     gradient is ``x_j' (sw r_s) - xmean_j * rs``. Same contract as
-    :func:`cd_squared_dense`, Anderson extrapolation included; returns
-    ``(n_epochs, gap)``.
+    :func:`cd_squared_dense`.
     """
     n_samples = y.shape[0]
     n_ws = ws.shape[0]
-    lam = alpha * n_samples
+    scale = float(n_samples)
     random = seed >= 0
+    g = np.empty(n_ws)
     offset = 0.0
     r_sum = weighted_sum(sw, r)
     gap = _gap_squared_csc(
-        data, indices, indptr, y, sw, w, r, offset, r_sum, xmean, alpha, positive, ws
+        data, indices, indptr, y, sw, w, r, offset, r_sum, xmean, pen, ws, g
     )
-    if gap <= tol:
-        return 0, gap
+    if gap <= tol or max_epochs <= 0:
+        return 0, gap, True
     if random:
         np.random.seed(seed)
-    n_acc = anderson_k if anderson_k > 0 and not random else 0
-    hist = np.empty((n_acc + 1, n_ws if n_acc else 0))
-    G = np.empty((n_acc, n_acc))
-    c = np.empty(n_acc)
-    w_e = np.empty(n_ws if n_acc else 0)
-    r_e = np.empty(n_samples if n_acc else 0)
+    n_acc, hist, G, c, w_e, r_e = _anderson_buffers(anderson_k, random, n_ws, n_samples)
     n_stored = 0
     n_epochs = max_epochs
     last_check = 0
     spacing = 1
+    current = False
     for epoch in range(1, max_epochs + 1):
         w_max = 0.0
         dw_max = 0.0
@@ -270,8 +276,8 @@ def cd_squared_csc(
             if col_sq[j] == 0.0:
                 w[j] = 0.0
                 continue
-            g = csc_col_dot(data, indices, indptr, j, sw, r) - xmean[j] * r_sum
-            new = cd_update(w_j, g, col_sq[j], lam, positive)
+            gj = csc_col_dot(data, indices, indptr, j, sw, r) - xmean[j] * r_sum
+            new = prox_coord(gj + w_j * col_sq[j], col_sq[j], pen, j, scale)
             if new != w_j:
                 delta = new - w_j
                 csc_col_axpy(data, indices, indptr, j, -delta, r)
@@ -284,66 +290,65 @@ def cd_squared_csc(
             store_iterate(w, ws, hist[n_stored])
             n_stored += 1
             if n_stored == n_acc + 1:
-                accepted, offset = _anderson_csc(
-                    data, indices, indptr, sw, w, r, offset, xmean, lam, positive,
-                    ws, hist, G, c, w_e, r_e,
-                )  # fmt: skip
-                if accepted:
-                    r_sum = weighted_sum(sw, r)
                 n_stored = 0
-        gated = w_max == 0.0 or dw_max <= DW_GATE * w_max
-        if _gap_due(epoch, last_check, spacing, gated, max_epochs):
-            last_check = epoch
-            if gated:
-                spacing = min(2 * spacing, GAP_FREQ)
+                if anderson_point(hist, G, c, hist[n_acc], w_e, pen, ws):
+                    r_e[:] = r
+                    offset_e = offset
+                    for k in range(n_ws):
+                        d = w_e[k] - w[ws[k]]
+                        if d != 0.0:
+                            csc_col_axpy(data, indices, indptr, ws[k], -d, r_e)
+                            offset_e += d * xmean[ws[k]]
+                    if _accept(sw, r, offset, w, ws, pen, r_e, offset_e, w_e, scale):
+                        offset = offset_e
+                        r_sum = weighted_sum(sw, r)
+        due, last_check, spacing = _gap_due(epoch, last_check, spacing, dw_max, w_max)
+        if due:
             # Re-derive the running sum so rounding drift cannot accumulate.
             r_sum = weighted_sum(sw, r)
             gap = _gap_squared_csc(
-                data, indices, indptr, y, sw, w, r, offset, r_sum, xmean, alpha,
-                positive, ws,
-            )  # fmt: skip
+                data, indices, indptr, y, sw, w, r, offset, r_sum, xmean, pen, ws, g
+            )
             if gap <= tol:
                 n_epochs = epoch
+                current = True
                 break
+    else:
+        current = last_check == max_epochs
     for i in range(n_samples):
         r[i] += offset
-    return n_epochs, gap
+    return n_epochs, gap, current
 
 
 @njit(cache=True, nogil=True)
-def _gap_squared_gram(Q, q, y_sq, w, H, n_samples, alpha, positive, ws):
-    dual_norm = 0.0
-    l1 = 0.0
+def _gap_squared_gram(q, y_sq, w, H, pen, ws, g, n_samples):
     wq = 0.0
     wH = 0.0
     for k in range(ws.shape[0]):
         j = ws[k]
-        g = q[j] - H[j]
-        dual_norm = max(dual_norm, g if positive else abs(g))
-        l1 += abs(w[j])
+        g[k] = q[j] - H[j]
         wq += w[j] * q[j]
         wH += w[j] * H[j]
     rss = max(y_sq - 2.0 * wq + wH, 0.0)
     ytr = y_sq - wq
-    return lasso_gap(rss, ytr, l1, dual_norm, alpha * n_samples, n_samples)
+    return squared_gap(g, w, ws, pen, rss, ytr, n_samples)[0]
 
 
 @njit(cache=True, nogil=True)
-def cd_squared_gram(
-    Q, q, y_sq, w, H, n_samples, alpha, positive, seed, max_epochs, tol, ws
-):
-    """Lasso coordinate descent in covariance (Gram) mode, O(p) per coordinate change.
+def cd_squared_gram(Q, q, y_sq, w, H, n_samples, pen, seed, max_epochs, tol, ws):
+    """Penalised coordinate descent in covariance (Gram) mode, O(p) per change.
 
     ``Q`` is the centred weighted Gram matrix ``Xc' S Xc`` (C-ordered, symmetric),
     ``q = Xc' S yc`` and ``y_sq = yc' S yc``. ``H = Q w`` is kept up to date in
-    place together with ``w``. Returns ``(n_epochs, gap)``.
+    place together with ``w``. Same contract as :func:`cd_squared_dense`.
     """
     n_ws = ws.shape[0]
-    lam = alpha * n_samples
+    scale = float(n_samples)
     random = seed >= 0
-    gap = _gap_squared_gram(Q, q, y_sq, w, H, n_samples, alpha, positive, ws)
-    if gap <= tol:
-        return 0, gap
+    g = np.empty(n_ws)
+    gap = _gap_squared_gram(q, y_sq, w, H, pen, ws, g, n_samples)
+    if gap <= tol or max_epochs <= 0:
+        return 0, gap, True
     if random:
         np.random.seed(seed)
     n_features = Q.shape[0]
@@ -359,7 +364,7 @@ def cd_squared_gram(
             if c <= 0.0:
                 w[j] = 0.0
                 continue
-            new = cd_update(w_j, q[j] - H[j], c, lam, positive)
+            new = prox_coord(q[j] - H[j] + w_j * c, c, pen, j, scale)
             if new != w_j:
                 delta = new - w_j
                 for i in range(n_features):
@@ -367,15 +372,62 @@ def cd_squared_gram(
                 w[j] = new
             dw_max = max(dw_max, abs(new - w_j))
             w_max = max(w_max, abs(new))
-        gated = w_max == 0.0 or dw_max <= DW_GATE * w_max
-        if _gap_due(epoch, last_check, spacing, gated, max_epochs):
-            last_check = epoch
-            if gated:
-                spacing = min(2 * spacing, GAP_FREQ)
-            gap = _gap_squared_gram(Q, q, y_sq, w, H, n_samples, alpha, positive, ws)
+        due, last_check, spacing = _gap_due(epoch, last_check, spacing, dw_max, w_max)
+        if due:
+            gap = _gap_squared_gram(q, y_sq, w, H, pen, ws, g, n_samples)
             if gap <= tol:
-                return epoch, gap
-    return max_epochs, gap
+                return epoch, gap, True
+    return max_epochs, gap, last_check == max_epochs
+
+
+@njit(cache=True, nogil=True)
+def cd_squared_gram_path(
+    Q, q, y_sq, n_samples, unit, alphas, alpha_max, seed, max_epochs, tol, state,
+    out, start, budget,
+):  # fmt: skip
+    """Warm-started covariance-mode CD over a decreasing grid, many alphas per call.
+
+    A path in Gram mode spends as long in Python dispatch per alpha as in the
+    epochs themselves on small problems, so the loop over ``alphas`` runs here.
+    ``unit`` is the penalty array at ``alpha = 1`` (bounds included); alpha ``k``
+    solves with ``alphas[k]`` times its L1 and L2 columns. Exact zeros (gap 0, no
+    epoch) while ``alphas[k] >= alpha_max``. ``state`` (2, n_features) holds ``w``
+    and ``H = Q w`` between calls; ``out`` (n_features + 2, n_alphas) receives the
+    coefficients, the gap (row ``n_features``) and the epochs (last row). The call
+    starts at index ``start`` and returns the next index to solve, after spending
+    about ``budget`` coordinate updates (so a driver can stay interruptible).
+    """
+    n_features = Q.shape[0]
+    w = state[0]
+    H = state[1]
+    ws = np.arange(n_features).astype(np.int32)
+    pen = unit.copy()
+    spent = 0
+    k = start
+    while k < alphas.shape[0]:
+        a = alphas[k]
+        if a >= alpha_max:
+            for j in range(n_features):
+                out[j, k] = 0.0
+            out[n_features, k] = 0.0
+            out[n_features + 1, k] = 0.0
+            k += 1
+            continue
+        for j in range(n_features):
+            pen[j, 0] = a * unit[j, 0]
+            pen[j, 1] = a * unit[j, 1]
+        n_iter, gap, _ = cd_squared_gram(
+            Q, q, y_sq, w, H, n_samples, pen, seed, max_epochs, tol, ws
+        )
+        for j in range(n_features):
+            out[j, k] = w[j]
+        out[n_features, k] = max(gap, 0.0)
+        out[n_features + 1, k] = n_iter
+        k += 1
+        spent += (n_iter + 1) * n_features
+        if spent >= budget:
+            break
+    return k
 
 
 @njit(cache=True, nogil=True)
@@ -394,14 +446,17 @@ def grad_squared_csc(data, indices, indptr, sw, r, xmean, col_sq, g):
 
 
 @njit(cache=True, nogil=True)
-def screen_and_rank(g, w, norms, scale, radius, positive, candidate, priority):
+def screen_and_rank(g, w, norms, s, radius, pen, scale, candidate, priority):
     """Gap Safe screening and celer's working-set priorities from the full gradient.
 
-    ``scale = s / lam`` maps ``g`` to the dual correlations ``|x_j' theta|``; a
-    non-support candidate with ``corr + ||x_j|| radius < 1`` is dropped from
-    ``candidate`` (in place) for good. ``priority`` (written in place) is ``-inf`` on
-    the support, ``inf`` off the candidates, else ``(1 - corr) / ||x_j||``. Returns
-    the number of candidates, support included.
+    With the dual point ``s r`` (``s`` from :func:`squared_gap`) and the safe
+    sphere radius ``radius = sqrt(2 n gap)``, a non-support candidate whose
+    ``s |g_j| + ||x_j|| radius`` stays below its L1 weight ``scale * l1_j`` is zero at
+    every optimum and is dropped from ``candidate`` (in place) for good (on a side
+    closed by a bound at 0 only that side's correlation counts). ``priority``
+    (written in place) is ``-inf`` on the support, ``inf`` off the candidates, else
+    ``(1 - s |g_j| / lam_j) / ||x_j||``. Returns the number of candidates, support
+    included.
     """
     n_cand = 0
     for j in range(g.shape[0]):
@@ -412,46 +467,17 @@ def screen_and_rank(g, w, norms, scale, radius, positive, candidate, priority):
         if not candidate[j]:
             priority[j] = np.inf
             continue
-        corr = scale * (g[j] if positive else abs(g[j]))
-        if corr + norms[j] * radius < 1.0:
+        gj = g[j]
+        if pen[j, 2] == 0.0:  # w_j >= 0 only: negative correlations cannot enter
+            gj = max(gj, 0.0)
+        if pen[j, 3] == 0.0:
+            gj = min(gj, 0.0)
+        lam = scale * pen[j, 0]
+        corr = s * abs(gj)
+        if corr + norms[j] * radius < lam or (pen[j, 2] == 0.0 and pen[j, 3] == 0.0):
             candidate[j] = False
             priority[j] = np.inf
             continue
-        priority[j] = (1.0 - corr) / norms[j]
+        priority[j] = (1.0 - corr / lam) / norms[j] if lam > 0.0 else -1.0
         n_cand += 1
     return n_cand
-
-
-@njit(cache=True, nogil=True)
-def cd_squared_gram_path(
-    Q, q, y_sq, n_samples, alphas, positive, seed, max_epochs, tol, coefs, gaps, iters
-):
-    """Warm-started covariance-mode CD over a decreasing grid, in one call.
-
-    A path in Gram mode spends as long in Python dispatch per alpha as in the
-    epochs themselves on small problems, so the loop over ``alphas`` runs here.
-    Same per-alpha contract as :func:`cd_squared_gram` started from the previous
-    solution; exact zeros (gap 0, no epoch) while ``alpha >= alpha_max``. Fills
-    ``coefs`` (n_features, n_alphas), ``gaps`` and ``iters`` in place.
-    """
-    n_features = Q.shape[0]
-    w = np.zeros(n_features)
-    H = np.zeros(n_features)
-    ws = np.arange(n_features).astype(np.int32)
-    dual_norm0 = 0.0
-    for j in range(n_features):
-        dual_norm0 = max(dual_norm0, q[j] if positive else abs(q[j]))
-    null = True
-    for k in range(alphas.shape[0]):
-        if null and alphas[k] * n_samples >= dual_norm0:
-            gaps[k] = 0.0
-            iters[k] = 0
-            continue
-        null = False
-        n_iter, gap = cd_squared_gram(
-            Q, q, y_sq, w, H, n_samples, alphas[k], positive, seed, max_epochs, tol, ws
-        )
-        for j in range(n_features):
-            coefs[j, k] = w[j]
-        gaps[k] = max(gap, 0.0)
-        iters[k] = n_iter

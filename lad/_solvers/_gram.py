@@ -57,7 +57,7 @@ def gram_stats(X, sw, fit_intercept):
         xmean = (sw @ X) / n_samples
     else:
         xmean = (X.T @ np.ones(n_samples)) / n_samples
-    gram = _centred_gram(X, sw, xmean)
+    gram = centred_gram(X, sw, xmean)
     col_sq = np.diag(gram).copy()
     if fit_intercept:
         # A constant column c keeps n (c - mean)^2 of rounding in its centred norm
@@ -128,15 +128,16 @@ def _zero_constant_columns(X, col_sq, candidates):
             col_sq[j] = 0.0
 
 
-def _centred_gram(X, sw, xmean):
+def centred_gram(X, sw, xmean, block_rows=_GRAM_BLOCK):
+    """``(X - xmean)' S (X - xmean)`` by blocks of ``block_rows`` rows."""
     # Rank-k updates on the upper triangle (BLAS syrk, half the flops of X'X),
     # block by block so centring never copies all of X.
     n_samples, n_features = X.shape
     gram = np.zeros((n_features, n_features), order="F")
-    for start in range(0, n_samples, _GRAM_BLOCK):
-        block = X[start : start + _GRAM_BLOCK] - xmean  # keeps X's layout
+    for start in range(0, n_samples, block_rows):
+        block = X[start : start + block_rows] - xmean  # keeps X's layout
         if sw.shape[0]:
-            block *= np.sqrt(sw[start : start + _GRAM_BLOCK])[:, None]
+            block *= np.sqrt(sw[start : start + block_rows])[:, None]
         if block.flags.f_contiguous:
             gram = dsyrk(1.0, block, beta=1.0, c=gram, trans=1, overwrite_c=1)
         else:  # a C-ordered block is the F-ordered transpose: syrk without trans
@@ -163,7 +164,7 @@ def user_gram(design, sw, xmean, precompute):
             UserWarning,
             stacklevel=4,
         )
-        return _centred_gram(design.X, sw, xmean)
+        return centred_gram(design.X, sw, xmean)
     # A cheap sanity check of one column, as scikit-learn does.
     X = design.X
     xs = X * np.sqrt(sw)[:, None] if sw.shape[0] else X

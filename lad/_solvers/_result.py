@@ -1,13 +1,13 @@
 """The one result type every driver returns."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
 
 @dataclass
 class SolveResult:
-    """Outcome of one solve.
+    """Outcome of one solve, in the data's units.
 
     Attributes
     ----------
@@ -24,7 +24,20 @@ class SolveResult:
     tol : float
         The absolute gap tolerance the solver aimed at.
     solver : str
-        Name of the algorithm that produced the point.
+        Name of the algorithms that produced the point.
+    objective : float
+        Objective at the returned point (NaN when the driver does not compute it).
+    kkt : float
+        Largest violation of the dual equality constraints at the certificate's
+        dual point (0.0 where the construction meets them exactly).
+    details : dict
+        Loss-specific facts for the report (for example the number of zero
+        residuals of an LAD fit).
+    dual : ndarray or None
+        The certificate's dual point (in the solver's internal units), reusable to
+        certify a nearby point such as the rounded coefficients.
+    state : object
+        What a warm-started neighbouring solve can reuse (a basis), or None.
     """
 
     coef: np.ndarray
@@ -34,3 +47,8 @@ class SolveResult:
     converged: bool
     tol: float
     solver: str
+    objective: float = float("nan")
+    kkt: float = 0.0
+    details: dict = field(default_factory=dict)
+    dual: object = None
+    state: object = None

@@ -1,0 +1,516 @@
+"""The squared loss behind the loss interface: ``prepare``, ``target``, ``alpha_max``,
+``solve``, ``path`` and ``certificate``.
+
+Problem (weights ``sw`` normalised to sum to ``n``; ``pen`` a penalty array of
+:mod:`lad._penalty`, here always ``alpha`` times a unit penalty)::
+
+    (1 / 2n) sum_i sw_i (y_i - x_i'w - b)^2 + sum_j pen_j(w_j)
+
+The intercept is profiled out by implicit centring. Badly scaled columns and targets
+are rescaled exactly (:mod:`lad._solvers._scaling`); every quantity returned is in
+the data's units. Long solves run the Numba kernels in chunks of bounded work, so an
+interrupt (Ctrl-C) acts between two chunks.
+"""
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .._kernels._columns import (
+    col_stats_csc,
+    col_stats_dense,
+    xt_exact_csc,
+    xt_exact_dense,
+    xt_exact_rows,
+)
+from .._kernels.squared import (
+    cd_squared_csc,
+    cd_squared_dense,
+    cd_squared_gram,
+    cd_squared_gram_path,
+    grad_squared_csc,
+    squared_gap,
+)
+from .._penalty import L1, L2, LOWER, UPPER
+from .._validation import DenseDesign, readonly
+from ._gram import gram_pays, gram_stats, user_gram
+from ._result import SolveResult
+from ._scaling import Scaling, column_scales, scale_design, target_scale
+from ._working_set import WorkingSetOptions, working_set_cd
+
+DEGREE = 2
+# Above this many features, CD runs on working sets with Gap Safe screening.
+WS_MIN_FEATURES = 100
+# Anderson extrapolation of the CD iterates (skglm's AndersonCD): the last
+# ANDERSON_K + 1 iterates on the working set give one extrapolated point every
+# ANDERSON_K + 1 epochs, kept only if it lowers the objective; 0 disables it. It
+# saves a third of the epochs on correlated designs at small alpha and costs nothing
+# measurable where CD already needs few epochs.
+ANDERSON_K = 5
+# Work (multiply-adds) per kernel call: about 0.1-0.5 s, the latency of Ctrl-C.
+CHUNK_WORK = 3e8
+MIN_CHUNK_EPOCHS = 20
+
+
+@dataclass(frozen=True)
+class Options:
+    """Controls of a squared-loss solve; tests steer the solver through these.
+
+    ``tol`` has scikit-learn's meaning (the gap relative to ``sum sw yc^2 / n``);
+    ``seed < 0`` is cyclic selection; ``working_sets`` None decides by the number
+    of features.
+    """
+
+    max_iter: int = 1000
+    tol: float = 1e-4
+    seed: int = -1
+    anderson_k: int = ANDERSON_K
+    working_sets: object = None
+    ws_options: WorkingSetOptions = field(default_factory=WorkingSetOptions)
+    chunk_work: float = CHUNK_WORK
+
+
+@dataclass
+class Problem:
+    """Quantities of ``X`` and the weights shared by every solve on them.
+
+    ``design`` is the (possibly rescaled) design the kernels read; ``col_scale``
+    the power-of-two column scales (None: unscaled).
+    """
+
+    design: object
+    sw: np.ndarray
+    fit_intercept: bool
+    xmean: np.ndarray
+    col_sq: np.ndarray
+    gram: object  # ndarray of shape (p, p), or None
+    col_scale: object = None
+
+    @property
+    def n_samples(self):
+        """Number of rows of ``X``."""
+        return self.design.shape[0]
+
+    @property
+    def n_features(self):
+        """Number of columns of ``X``."""
+        return self.design.shape[1]
+
+
+def _stats(design, sw, fit_intercept):
+    if isinstance(design, DenseDesign):
+        return col_stats_dense(design.X, sw, bool(fit_intercept))
+    return col_stats_csc(
+        design.data, design.indices, design.indptr, design.shape[0], sw,
+        bool(fit_intercept),
+    )  # fmt: skip
+
+
+def prepare(design, sw, *, fit_intercept, precompute=False, n_solves=1, light=False):
+    """Column statistics, the column scales and, when asked, the centred Gram matrix.
+
+    Parameters
+    ----------
+    design : DenseDesign or CSCDesign
+        A dense design may be in either memory layout: covariance mode reads ``X``
+        as it is, and the CD kernels get one F-ordered copy only when they need it.
+    sw : ndarray
+        Weights summing to ``n_samples``, or an empty array for unit weights.
+    fit_intercept : bool
+    precompute : bool, "auto" or ndarray of shape (n_features, n_features)
+        As in scikit-learn: ignored for sparse ``X``; a user Gram matrix is checked
+        on one column and recomputed (with a ``UserWarning``) when ``X`` must be
+        centred. ``"auto"`` decides by :func:`lad._solvers._gram.gram_pays`.
+    n_solves : int, default=1
+        How many solves will share the problem (alphas of a path), for ``"auto"``.
+    light : bool, default=False
+        Only :func:`target` and :func:`alpha_max` will be used: a C-ordered dense
+        ``X`` is then read in place (no F-ordered copy).
+    """
+    n_samples, n_features = design.shape
+    dense = isinstance(design, DenseDesign)
+    if isinstance(precompute, str):
+        precompute = dense and gram_pays(n_samples, n_features, n_solves=n_solves)
+    given = not isinstance(precompute, bool)
+    if dense and precompute is True:
+        xmean, col_sq, gram = gram_stats(design.X, sw, bool(fit_intercept))
+        diag = np.diag(gram)
+        # The Gram diagonal bounds the column magnitudes: only a suspicious one
+        # costs the pass that measures them.
+        lo, hi = 2.0**-100, 2.0**100
+        if np.all(np.isfinite(diag)) and np.all(
+            (diag == 0) | ((diag > lo) & (diag < hi))
+        ):
+            return problem_from_stats(design, sw, fit_intercept, xmean, col_sq, gram)
+        scales = column_scales(np.max(np.abs(design.X), axis=0, initial=0.0))
+        if scales is None:
+            return problem_from_stats(design, sw, fit_intercept, xmean, col_sq, gram)
+        design = scale_design(design, scales)
+        xmean, col_sq, gram = gram_stats(design.X, sw, bool(fit_intercept))
+        return problem_from_stats(
+            design, sw, fit_intercept, xmean, col_sq, gram, scales
+        )
+    if dense and not design.X.flags.f_contiguous:
+        if light:
+            return _light_problem(design, sw, fit_intercept)
+        design = DenseDesign(readonly(np.asfortranarray(design.X)))
+    xmean, col_sq, col_max = _stats(design, sw, fit_intercept)
+    scales = column_scales(col_max)
+    if scales is not None:
+        design = scale_design(design, scales)
+        xmean, col_sq, _ = _stats(design, sw, fit_intercept)
+    gram = None
+    if dense and given:
+        gram = user_gram(design, sw, xmean, precompute)
+        if scales is not None:
+            gram = gram / np.outer(scales, scales)
+    return problem_from_stats(design, sw, fit_intercept, xmean, col_sq, gram, scales)
+
+
+def _light_problem(design, sw, fit_intercept):
+    # Column reductions along axis 0 need no copy of X, whatever its layout. Only
+    # "constant" matters in col_sq here (the null gradient of such a column is 0).
+    X = design.X
+    top, bottom = X.max(axis=0), X.min(axis=0)
+    col_max = np.maximum(np.abs(top), np.abs(bottom))
+    constant = top == bottom if fit_intercept else col_max == 0
+    scales = column_scales(col_max)
+    if scales is not None:
+        design = scale_design(design, scales)
+    col_sq = np.where(constant, 0.0, 1.0)
+    return problem_from_stats(design, sw, fit_intercept, np.zeros(X.shape[1]),
+                              col_sq, None, scales)  # fmt: skip
+
+
+def problem_from_stats(design, sw, fit_intercept, xmean, col_sq, gram=None,
+                       col_scale=None):  # fmt: skip
+    """Assemble a :class:`Problem`; constant columns get zero Gram rows."""
+    if gram is not None:
+        zero = col_sq == 0.0
+        gram[zero, :] = 0.0
+        gram[:, zero] = 0.0
+        gram = readonly(gram)
+    return Problem(
+        design, sw, bool(fit_intercept), readonly(xmean), readonly(col_sq), gram,
+        col_scale,
+    )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Target:
+    """Target-dependent quantities, computed once per target and shared by a path.
+
+    All in scaled units: ``y = y_data / scale``.
+    """
+
+    yc: np.ndarray  # centred target (read-only)
+    ymean: float
+    y_sq: float  # sum sw yc^2
+    g0: np.ndarray  # Xc' S yc, the gradient at w = 0 (read-only), exact order
+    scale: float
+
+
+def exact_products(design, V):
+    """``X' V.T`` summed in one fixed order (identical for dense and CSC ``X``)."""
+    V = np.ascontiguousarray(V, dtype=np.float64)
+    out = np.empty((V.shape[0], design.shape[1]))
+    if not isinstance(design, DenseDesign):
+        xt_exact_csc(design.data, design.indices, design.indptr, readonly(V), out)
+    elif design.X.flags.f_contiguous:
+        xt_exact_dense(design.X, readonly(V), out)
+    else:
+        xt_exact_rows(design.X, readonly(V), out)
+    return out
+
+
+def target(problem, y):
+    """Scale and centre ``y`` and compute the null gradient: one pass over ``X``.
+
+    The null gradient is summed in a fixed order (:func:`exact_products`) so that
+    ``alpha_max`` and the all-zero answer at and above it do not depend on the
+    format of ``X``. With the target centred, ``sum sw yc`` is rounding only, so
+    the mean correction ``xmean_j sum sw yc`` costs no precision.
+    """
+    y = np.asarray(y, dtype=np.float64)
+    scale = target_scale(y)
+    if scale != 1.0:
+        y = y / scale
+    sw = problem.sw
+    n = problem.n_samples
+    if problem.fit_intercept:
+        ymean = float(np.dot(sw, y) / n) if sw.shape[0] else float(y.mean())
+        yc = y - ymean
+    else:
+        ymean = 0.0
+        yc = np.array(y)
+    v = yc * sw if sw.shape[0] else yc
+    y_sq = float(np.dot(v, yc))
+    if problem.fit_intercept:
+        ones = sw if sw.shape[0] else np.ones(n)
+        raw, sums = exact_products(problem.design, np.vstack([v, ones]))
+        g0 = raw - (sums / n) * float(v.sum())
+    else:
+        g0 = exact_products(problem.design, v[None, :])[0]
+    g0[problem.col_sq == 0.0] = 0.0
+    return Target(readonly(np.ascontiguousarray(yc)), ymean, y_sq, readonly(g0), scale)
+
+
+def _scaling(problem, tgt):
+    return Scaling(problem.col_scale, tgt.scale)
+
+
+def _alpha_max_scaled(problem, g0, unit):
+    n = problem.n_samples
+    l1 = unit[:, L1] * n
+    active = problem.col_sq > 0
+    up = active & (unit[:, UPPER] > 0) & (g0 > 0)
+    down = active & (unit[:, LOWER] < 0) & (g0 < 0)
+    moves = up | down
+    if np.any(moves & (l1 == 0)):
+        return np.inf  # an unpenalised coefficient moves at every alpha
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.where(moves, np.abs(g0) / np.where(moves, l1, 1.0), 0.0)
+    return float(np.max(ratio, initial=0.0))
+
+
+def alpha_max(problem, tgt, unit):
+    """Smallest ``alpha`` at which ``w = 0`` is optimal for ``alpha * unit``.
+
+    ``w = 0`` is optimal iff ``|xc_j' S yc| <= n alpha l1_j`` on every side the
+    bounds leave open. Returned in the data's units (the rescaling leaves alpha
+    unchanged).
+    """
+    unit_s = _scaling(problem, tgt).penalty(unit, DEGREE)
+    return _alpha_max_scaled(problem, tgt.g0, unit_s)
+
+
+def _times(unit, alpha):
+    pen = np.array(unit)
+    pen[:, L1] *= alpha
+    pen[:, L2] *= alpha
+    return readonly(pen)
+
+
+def _chunked(call, max_iter, work_per_epoch, chunk_work, tol):
+    """Run ``call(budget) -> (epochs, gap, current)`` in chunks up to ``max_iter``."""
+    per = max(MIN_CHUNK_EPOCHS, int(chunk_work // max(work_per_epoch, 1)))
+    epochs = 0
+    while True:
+        budget = min(per, max_iter - epochs)
+        n_ep, gap, current = call(budget)
+        epochs += int(n_ep)
+        if gap <= tol and current:
+            return epochs, gap
+        if epochs >= max_iter:
+            if not current:
+                _, gap, _ = call(0)
+            return epochs, gap
+
+
+def _kernel_runner(problem, yc, w, r, pen, options):
+    """``run(ws, budget, tol) -> epochs`` on the layout of the design, chunked."""
+    design = problem.design
+    sw = problem.sw
+    seed = int(options.seed)
+    acc = int(options.anderson_k)
+    rows = design.shape[0] if isinstance(design, DenseDesign) else design.data.size
+    last = {"gap": np.inf}
+
+    def run(ws, budget, tol):
+        work = rows * ws.size if isinstance(design, DenseDesign) else rows
+        if isinstance(design, DenseDesign):
+
+            def call(m):
+                return cd_squared_dense(
+                    design.X, yc, sw, w, r, problem.col_sq, problem.xmean, pen, seed,
+                    int(m), tol, acc, ws,
+                )  # fmt: skip
+        else:
+
+            def call(m):
+                return cd_squared_csc(
+                    design.data, design.indices, design.indptr, yc, sw, w, r,
+                    problem.col_sq, problem.xmean, pen, seed, int(m), tol, acc, ws,
+                )  # fmt: skip
+
+        epochs, last["gap"] = _chunked(call, budget, work, options.chunk_work, tol)
+        return epochs
+
+    return run, last
+
+
+def _gradient(problem):
+    design = problem.design
+    sw = problem.sw
+
+    def gradient(r, out):
+        if not isinstance(design, DenseDesign):
+            grad_squared_csc(design.data, design.indices, design.indptr, sw, r,
+                             problem.xmean, problem.col_sq, out)  # fmt: skip
+            return out
+        v = r * sw if sw.shape[0] else r
+        out[:] = design.X.T @ v
+        if problem.fit_intercept:
+            out -= problem.xmean * v.sum()
+        out[problem.col_sq == 0.0] = 0.0
+        return out
+
+    return gradient
+
+
+def solve(problem, tgt, alpha, unit, *, coef0=None, options=Options()):
+    """Minimise the squared loss with the penalty ``alpha * unit``.
+
+    Returns a :class:`SolveResult` in the data's units, with an exact zero vector
+    when ``alpha >= alpha_max``; ``tol`` as in :class:`Options`.
+    """
+    n, p = problem.n_samples, problem.n_features
+    sc = _scaling(problem, tgt)
+    unit_s = sc.penalty(unit, DEGREE)
+    pen = _times(unit_s, float(alpha))
+    tol_abs = float(options.tol) * tgt.y_sq / n
+    w = np.zeros(p)
+    if coef0 is not None:
+        w[:] = sc.coef_in(coef0)
+        np.clip(w, pen[:, LOWER], pen[:, UPPER], out=w)
+        w[problem.col_sq == 0.0] = 0.0
+    if not np.any(w) and alpha >= _alpha_max_scaled(problem, tgt.g0, unit_s):
+        # The null model is optimal, and the residual itself is a feasible dual
+        # point with the same objective, so the gap is exactly 0.
+        return _result(problem, tgt, sc, w, 0, 0.0, tol_abs, "cd")
+    max_iter = int(options.max_iter)
+    if problem.gram is not None:
+        nz = np.flatnonzero(w)  # warm starts along a path are sparse
+        H = problem.gram[:, nz] @ w[nz] if nz.size else np.zeros(p)
+        ws = np.arange(p, dtype=np.int32)
+
+        def call(m):
+            return cd_squared_gram(problem.gram, tgt.g0, tgt.y_sq, w, H, n, pen,
+                                   int(options.seed), int(m), tol_abs, ws)  # fmt: skip
+
+        n_iter, gap = _chunked(call, max_iter, p * p, options.chunk_work, tol_abs)
+        return _result(problem, tgt, sc, w, n_iter, gap, tol_abs, "cd-gram")
+    r = np.array(tgt.yc)
+    cold = not np.any(w)
+    if not cold:
+        r -= problem.design.matvec(w) - float(problem.xmean @ w)
+    run, last = _kernel_runner(problem, tgt.yc, w, r, pen, options)
+    use_ws = options.working_sets
+    if use_ws is None:
+        use_ws = p > WS_MIN_FEATURES
+    if use_ws:
+        # From w = 0 the first outer gradient is the null gradient we already have.
+        n_iter, gap = working_set_cd(
+            problem, tgt.yc, w, r, pen, tol_abs=tol_abs, max_iter=max_iter,
+            gradient=_gradient(problem), run=run, g0=tgt.g0 if cold else None,
+            options=options.ws_options,
+        )  # fmt: skip
+    else:
+        n_iter = run(np.arange(p, dtype=np.int32), max_iter, tol_abs)
+        gap = last["gap"]
+    return _result(problem, tgt, sc, w, n_iter, gap, tol_abs, "cd")
+
+
+def _result(problem, tgt, sc, w, n_iter, gap, tol_abs, solver):
+    intercept = tgt.ymean - float(problem.xmean @ w) if problem.fit_intercept else 0.0
+    s2 = tgt.scale**2
+    gap = max(float(gap), 0.0)
+    return SolveResult(
+        sc.coef(w), intercept * tgt.scale, int(n_iter), gap * s2, bool(gap <= tol_abs),
+        tol_abs * s2, solver,
+    )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class PathResult:
+    """Arrays of a path, in the data's units."""
+
+    coefs: np.ndarray  # (n_features, n_alphas)
+    intercepts: np.ndarray
+    dual_gaps: np.ndarray
+    n_iters: np.ndarray
+    converged: np.ndarray
+
+
+def path(problem, tgt, alphas, unit, *, options=Options()):
+    """Warm-started solutions over a decreasing grid ``alphas`` (estimator units)."""
+    alphas = np.ascontiguousarray(alphas, dtype=np.float64)
+    if problem.gram is not None:
+        return _gram_path(problem, tgt, alphas, unit, options)
+    k = alphas.size
+    p = problem.n_features
+    coefs = np.zeros((p, k))
+    intercepts = np.zeros(k)
+    gaps = np.zeros(k)
+    iters = np.zeros(k, dtype=int)
+    conv = np.zeros(k, dtype=bool)
+    w0 = None
+    for i, a in enumerate(alphas):
+        res = solve(problem, tgt, float(a), unit, coef0=w0, options=options)
+        coefs[:, i] = res.coef
+        intercepts[i] = res.intercept
+        gaps[i] = res.dual_gap
+        iters[i] = res.n_iter
+        conv[i] = res.converged
+        w0 = res.coef
+    return PathResult(coefs, intercepts, gaps, iters, conv)
+
+
+def _gram_path(problem, tgt, alphas, unit, options):
+    # Many alphas per kernel call: per-alpha Python overhead matched the epochs
+    # themselves on small problems; the work budget keeps each call short.
+    n, p = problem.n_samples, problem.n_features
+    sc = _scaling(problem, tgt)
+    unit_s = readonly(np.ascontiguousarray(sc.penalty(unit, DEGREE)))
+    amax = _alpha_max_scaled(problem, tgt.g0, unit_s)
+    tol_abs = float(options.tol) * tgt.y_sq / n
+    state = np.zeros((2, p))
+    out = np.zeros((p + 2, alphas.size))
+    budget = max(int(options.chunk_work // max(p, 1)), 1)
+    k = 0
+    while k < alphas.size:
+        k = cd_squared_gram_path(
+            problem.gram, tgt.g0, tgt.y_sq, n, unit_s, readonly(alphas), amax,
+            int(options.seed), int(options.max_iter), tol_abs, state, out, k, budget,
+        )  # fmt: skip
+    coefs = out[:p]
+    gaps = out[p]
+    intercepts = np.zeros(alphas.size)
+    if problem.fit_intercept:
+        intercepts = tgt.ymean - problem.xmean @ coefs
+    s = tgt.scale
+    coefs_out = (
+        coefs * s
+        if problem.col_scale is None
+        else coefs * s / problem.col_scale[:, None]
+    )
+    return PathResult(
+        coefs_out, intercepts * s, gaps * s * s, out[p + 1].astype(np.int64),
+        gaps <= tol_abs,
+    )  # fmt: skip
+
+
+def certificate(problem, tgt, coef, alpha, unit):
+    """Duality gap (data units) of any point ``coef`` with its best intercept.
+
+    Used to certify what is returned when the coefficients are rounded (float32
+    ``X``): one pass over ``X``.
+    """
+    sc = _scaling(problem, tgt)
+    pen = _times(sc.penalty(unit, DEGREE), float(alpha))
+    w = sc.coef_in(coef)
+    r = np.array(tgt.yc)
+    if np.any(w):
+        r -= problem.design.matvec(w) - float(problem.xmean @ w)
+    g = _gradient(problem)(r, np.empty(problem.n_features))
+    sr = problem.sw * r if problem.sw.shape[0] else r
+    gap, _ = squared_gap(
+        g,
+        w,
+        np.arange(w.size, dtype=np.int32),
+        pen,
+        float(sr @ r),
+        float(sr @ tgt.yc),
+        problem.n_samples,
+    )
+    return max(gap, 0.0) * tgt.scale**2
