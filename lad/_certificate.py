@@ -1,27 +1,39 @@
 """Duality-gap certificate for the absolute / quantile loss (pure NumPy and SciPy).
 
 Shared by :mod:`lad.diagnostics` and the LAD solver, and independent of the kernels.
-With ``lam = alpha W / 2`` the dual of ``(W/2) P`` is::
+With the penalty array ``pen`` of :mod:`lad._penalty` (per-feature L1 weights and
+bounds) and ``lam_j = l1_j W / 2``, the primal ``(W/2) P = sum_i sw_i rho_tau(r_i) +
+sum_j h_j(w_j)`` (``h_j = lam_j |.|`` on the bounds) has the dual::
 
-    max_u  sum_i sw_i u_i y_i
+    max_u  sum_i sw_i u_i y_i - sum_j h_j*(g_j),   g = X'S u
     s.t.   tau - 1 <= u_i <= tau,   sum_i sw_i u_i = 0            (intercept)
-           |sum_i sw_i x_ij u_i| <= lam      (= 0 when alpha = 0)
 
-For a candidate ``(w, b)``, rows with a clearly non-zero residual get the subgradient
-``u_i = tau`` or ``tau - 1``. The rows fitted exactly (the zero set) get the values
-that maximise the dual objective subject to the constraints: a small LP over the zero
-set only, solved by HiGHS. When the zero set is too small to meet the equality
-constraints (a candidate that is not a vertex optimum), the rows with the smallest
-residuals are freed as well until it is; any feasible point gives a valid bound.
-HiGHS meets equalities to about 1e-9; the interior entries are then corrected by a
-least-squares step so the equalities hold to rounding, the box is enforced by
-clipping, and the inequalities by scaling ``u`` by
-``min(1, lam / max_j |x_j' S u|)`` (scaling keeps the box and the intercept equation).
+where ``h_j*`` is infinite when ``|g_j| > lam_j`` on a side without a bound (so
+``|g_j| <= lam_j`` for the plain LAD-Lasso, ``g_j = 0`` for an unpenalised, unbounded
+coefficient) and piecewise linear otherwise.
+
+For a candidate ``(w, b)`` a dual point comes from the solver (``u_hint``, the
+multipliers of a verified basis) or, independently, from the residuals: rows with a
+clearly non-zero residual get the subgradient ``tau`` or ``tau - 1``, the rows
+fitted exactly (the zero set) get the values that maximise the dual objective, a
+small LP over the zero set solved by HiGHS (rows with the smallest residuals are
+freed too when the zero set cannot meet the constraints; any feasible point gives a
+valid bound). The point is then made feasible: clipped into the box and scaled by
+``s <= 1`` until every conjugate is finite (scaling keeps the box and the intercept
+equation); what the equalities still miss is reported as ``dual_infeasibility``.
+
+The gap is evaluated in complementarity form,
+``sum_i sw_i (rho(r_i) - u_i r_i) + sum_j (h_j(w_j) + h_j*(g_j) - w_j g_j) -
+b sum_i sw_i u_i``, which equals ``P - D`` exactly but sums non-negative terms that
+vanish one by one at an optimum, so its rounding error is that of the terms, not of
+two large sums.
 """
 
 import numpy as np
 import scipy.sparse as sp
 from scipy.optimize import linprog
+
+from ._penalty import L1, LOWER, UPPER, conjugate, dual_limit
 
 # The tightest feasibility tolerances HiGHS accepts (its defaults are 1e-7).
 HIGHS_OPTIONS = {
@@ -43,98 +55,228 @@ def zero_threshold(y, fitted, intercept):
     return ZERO_RTOL * (scale + abs(intercept)) + 1e-300
 
 
-def absolute_certificate(
-    X, y, sw, w, b, *, alpha, tau, fit_intercept, penalized, u_hint=None
-):
+def kernel_penalty(pen, W):
+    """The penalty array in the LP's units: L1 weights times ``W / 2``."""
+    out = np.array(pen, dtype=np.float64)
+    out[:, L1] *= W / 2.0
+    return out
+
+
+def free_columns(pen):
+    """Coefficients that are unpenalised and unbounded: their dual is an equality."""
+    return (pen[:, L1] == 0) & np.isneginf(pen[:, LOWER]) & np.isposinf(pen[:, UPPER])
+
+
+def feasible_dual(X, y, sw, u, pen_k, tau, fit_intercept):
+    """Clip and scale ``u`` into the dual's domain; returns ``(u, g, infeasibility)``.
+
+    ``pen_k`` is in the LP's units. ``infeasibility`` is the largest violation of
+    the equalities (intercept, free columns) in the LP's units.
+    """
+    u = np.clip(np.asarray(u, dtype=np.float64), tau - 1.0, tau)
+    g = np.asarray(X.T @ (sw * u)).ravel()
+    free = free_columns(pen_k)
+    s = dual_limit(pen_k[~free], g[~free]) if (~free).any() else 1.0
+    if s < 1.0:
+        u = u * s
+        g = g * s
+    infeas = abs(float(sw @ u)) if fit_intercept else 0.0
+    if free.any():
+        infeas = max(infeas, float(np.max(np.abs(g[free]))))
+    return u, g, infeas
+
+
+def gap_terms(r, w, b, sw, u, g, pen_k, tau, fit_intercept):
+    """``(W/2) (P - D)`` in complementarity form, and ``(W/2) P`` (LP units)."""
+    loss = 0.5 * rho(r, tau)
+    free = free_columns(pen_k)
+    pen_val = float(pen_k[:, L1] @ np.abs(w))
+    conj = conjugate(pen_k[~free], g[~free])
+    comp_rows = float(sw @ (loss - u * r))
+    comp_cols = float(
+        np.sum(pen_k[~free, L1] * np.abs(w[~free]) + conj - w[~free] * g[~free])
+    )
+    # Free columns contribute -w_j g_j (their conjugate is 0 at g = 0, which the
+    # infeasibility reports); the intercept -b sum sw u likewise.
+    comp_free = -float(w[free] @ g[free])
+    comp_b = -b * float(sw @ u) if fit_intercept else 0.0
+    primal = float(sw @ loss) + pen_val
+    return comp_rows + comp_cols + comp_free + comp_b, primal
+
+
+def absolute_certificate(X, y, sw, w, b, *, pen, tau, fit_intercept, u_hint=None):
     """Feasible dual point and gap for a candidate of the absolute / quantile problem.
 
-    ``penalized`` is a boolean mask of the columns carrying the L1 penalty (all of them
-    in ``lad``; unpenalised columns get equality constraints, like ``alpha = 0``).
-    ``u_hint``, a dual point from the solver (e.g. of a verified basis), replaces the
-    zero-set LP: it goes through the same clipping and scaling, and its equality
-    residual is reported as ``dual_infeasibility``, so the caller can tell whether
-    the gap it gives is meaningful and fall back to the LP otherwise.
-    Returns a dict with ``gap`` (estimator units), ``u``, ``zero_set`` (row indices),
-    ``dual_infeasibility`` (largest equality residual, in gradient units) and
-    ``objective``.
+    ``pen`` is the penalty array in estimator units. ``u_hint``, a dual point from
+    the solver (e.g. of a verified basis), replaces the zero-set LP: it goes through
+    the same clipping and scaling, and its equality residual is reported as
+    ``dual_infeasibility``, so the caller can tell whether the gap it gives is
+    meaningful. Returns a dict with ``gap`` (estimator units), ``u``, ``zero_set``
+    (row indices), ``dual_infeasibility`` (largest equality residual, in gradient
+    units), ``objective`` and ``unique``.
     """
     n, p = X.shape
     W = float(sw.sum())
-    lam = alpha * W / 2.0
+    pen_k = kernel_penalty(pen, W)
+    w = np.asarray(w, dtype=np.float64)
     fitted = np.asarray(X @ w).ravel()
     r = y - fitted - b
     delta = zero_threshold(y, fitted, b)
     zero = np.flatnonzero((np.abs(r) <= delta) & (sw > 0))
-    u = np.where(r > 0, tau, tau - 1.0)
-    u[np.abs(r) <= delta] = 0.0
-    eq_cols = np.flatnonzero(~penalized) if alpha > 0 else np.arange(p)
-    ineq_cols = np.flatnonzero(penalized) if alpha > 0 else np.zeros(0, dtype=int)
-    free = zero
-    n_eq = int(fit_intercept) + eq_cols.size
     if u_hint is not None:
         u = np.array(u_hint, dtype=np.float64)
-    elif free.size or n_eq:
-        # Grow the free rows, nearest residuals first, until the constraints can be met
-        # (all rows always suffice: u = 0 is feasible). Any feasible u bounds the
-        # optimum, so rows that are not exact fits may be freed too.
-        order = np.argsort(np.where(sw > 0, np.abs(r), np.inf), kind="stable")
-        order = order[: int(np.count_nonzero(sw > 0))]
-        size = free.size
-        while True:
-            uf, ok = _free_set_duals(
-                X, y, sw, u, free, eq_cols, ineq_cols, lam=lam, tau=tau,
-                fit_intercept=fit_intercept,
-            )  # fmt: skip
-            if ok or free.size >= order.size:
-                u[free] = uf
-                break
-            size = min(order.size, max(2 * size, 2 * n_eq + 2, 16))
-            free = np.union1d(zero, order[:size])
-    np.clip(u, tau - 1.0, tau, out=u)
-    c = np.asarray(X.T @ (sw * u)).ravel()
-    if ineq_cols.size:
-        worst = np.max(np.abs(c[ineq_cols]))
-        if worst > lam:
-            u *= lam / worst
-            c *= lam / worst
-    infeas = 0.0
-    if fit_intercept:
-        infeas = abs(float(sw @ u))
-    if eq_cols.size:
-        infeas = max(infeas, float(np.max(np.abs(c[eq_cols]))))
-    unique = _nondegenerate(X, u, c, w, zero, lam, tau, alpha, fit_intercept)
-    primal = float(sw @ rho(r, tau)) / 2.0 + lam * float(np.abs(w).sum())
-    dual = float(sw @ (u * y))
+    else:
+        u = _zero_set_duals(X, y, sw, r, zero, pen_k, tau, fit_intercept)
+    u, g, infeas = feasible_dual(X, y, sw, u, pen_k, tau, fit_intercept)
+    gap, primal = gap_terms(r, w, b, sw, u, g, pen_k, tau, fit_intercept)
     return {
-        "gap": max(2.0 * (primal - dual) / W, 0.0),
+        "gap": max(2.0 * gap / W, 0.0),
         "objective": 2.0 * primal / W,
         "u": u,
         "zero_set": zero,
         "dual_infeasibility": 2.0 * infeas / W,
-        "unique": unique,
+        "unique": _nondegenerate(X, u, g, w, zero, pen_k, tau, fit_intercept),
     }
 
 
-def _nondegenerate(X, u, c, w, zero, lam, tau, alpha, fit_intercept):
+def _zero_set_duals(X, y, sw, r, zero, pen_k, tau, fit_intercept):
+    """Best dual values on the zero set (growing it until feasible), others fixed."""
+    delta_free = zero
+    u = np.where(r > 0, tau, tau - 1.0)
+    u[zero] = 0.0
+    free_cols = free_columns(pen_k)
+    n_eq = int(fit_intercept) + int(free_cols.sum())
+    if not (zero.size or n_eq):
+        return u
+    # Grow the free rows, nearest residuals first, until the constraints can be met
+    # (all rows always suffice: u = 0 is feasible).
+    order = np.argsort(np.where(sw > 0, np.abs(r), np.inf), kind="stable")
+    order = order[: int(np.count_nonzero(sw > 0))]
+    size = delta_free.size
+    free = delta_free
+    while True:
+        uf, ok = _free_set_duals(X, y, sw, u, free, pen_k, tau, fit_intercept)
+        if ok or free.size >= order.size:
+            u[free] = uf
+            return u
+        size = min(order.size, max(2 * size, 2 * n_eq + 2, 16))
+        free = np.union1d(zero, order[:size])
+
+
+def _free_set_duals(X, y, sw, u, zero, pen_k, tau, fit_intercept):
+    """Best dual values on a set of free rows, others fixed (small LP + exact repair).
+
+    Variables are ``v = sw_Z u_Z`` (so the matrix holds ``X`` itself, not rows
+    scaled by possibly tiny weights, which HiGHS would drop) and, for each finite
+    bound, the epigraph ``t`` of its share of the conjugate. Each constraint row is
+    normalised. Returns ``(u_free, feasible)``.
+    """
+    if zero.size == 0:
+        return np.zeros(0), False
+    fixed = sw * u
+    fixed[zero] = 0.0
+    sw_z = sw[zero]
+    m = zero.size
+    A = sp.csr_matrix(X[zero]).T.tocsr()  # (p, m): row j is column j on the zero set
+    g_fixed = np.asarray(X.T @ fixed).ravel()
+    lam, lo, hi = pen_k[:, L1], pen_k[:, LOWER], pen_k[:, UPPER]
+    free = free_columns(pen_k)
+    # One constraint per (column, open side): (column j, factor on g_j, rhs,
+    # equality?, epigraph variable or -1).
+    cons = []
+    n_t = 0
+    for j in range(pen_k.shape[0]):
+        if free[j]:
+            cons.append((j, 1.0, -g_fixed[j], True, -1))
+            continue
+        for sign, bound in ((1.0, hi[j]), (-1.0, -lo[j])):
+            if bound == 0:
+                continue  # that side is closed by a bound at 0: no constraint
+            if np.isinf(bound):  # sign g_j <= lam_j
+                cons.append((j, sign, lam[j] - sign * g_fixed[j], False, -1))
+            else:  # bound (sign g_j - lam_j) <= t
+                rhs = bound * (lam[j] - sign * g_fixed[j])
+                cons.append((j, sign * bound, rhs, False, n_t))
+                n_t += 1
+    kw = {}
+    eq_parts, eq_b = [], []
+    if fit_intercept:
+        eq_parts.append(sp.csr_matrix(np.r_[np.ones(m), np.zeros(n_t)][None, :]))
+        eq_b.append(np.array([-float(fixed.sum())]))
+    if cons:
+        j_idx = np.array([c[0] for c in cons], dtype=np.intp)
+        factor = np.array([c[1] for c in cons])
+        b = np.array([c[2] for c in cons])
+        eq = np.array([c[3] for c in cons], dtype=bool)
+        t_idx = np.array([c[4] for c in cons], dtype=np.intp)
+        rows_A = sp.diags(factor) @ A[j_idx]
+        norm = np.sqrt(np.asarray(rows_A.multiply(rows_A).sum(axis=1)).ravel())
+        norm[norm == 0] = 1.0
+        has_t = np.flatnonzero(t_idx >= 0)
+        T = sp.csr_matrix(
+            (-np.ones(has_t.size), (has_t, t_idx[has_t])), shape=(len(cons), n_t)
+        )
+        full = sp.diags(1.0 / norm) @ sp.hstack([rows_A, T]).tocsr()
+        b = b / norm
+        if eq.any():
+            eq_parts.append(full[np.flatnonzero(eq)])
+            eq_b.append(b[eq])
+        if (~eq).any():
+            kw["A_ub"] = full[np.flatnonzero(~eq)]
+            kw["b_ub"] = b[~eq]
+    if eq_parts:
+        kw["A_eq"] = sp.vstack(eq_parts).tocsr()
+        kw["b_eq"] = np.concatenate(eq_b)
+    c = np.r_[-y[zero], np.ones(n_t)]
+    bounds = np.column_stack(
+        [
+            np.r_[sw_z * (tau - 1.0), np.zeros(n_t)],
+            np.r_[sw_z * tau, np.full(n_t, np.inf)],
+        ]
+    )
+    res = linprog(c, bounds=bounds, method="highs", options=HIGHS_OPTIONS, **kw)
+    if res.status != 0:
+        return np.zeros(zero.size), False
+    vz = np.asarray(res.x[:m], dtype=np.float64)
+    if "A_eq" in kw:
+        # HiGHS meets equalities to ~1e-9: correct the interior entries by least
+        # squares so they hold to rounding.
+        A_eq = kw["A_eq"].toarray()[:, :m]
+        resid = kw["b_eq"] - A_eq @ vz
+        inside = (vz > sw_z * (tau - 1.0) * (1 - 1e-12)) & (
+            vz < sw_z * tau * (1 - 1e-12)
+        )
+        if not inside.any():
+            inside[:] = True
+        step = np.linalg.lstsq(A_eq[:, inside], resid, rcond=None)[0]
+        vz[inside] += step
+    return vz / sw_z, True
+
+
+def _nondegenerate(X, u, g, w, zero, pen_k, tau, fit_intercept):
     """Sufficient condition for a unique primal optimum: a non-degenerate dual vertex.
 
     The zero set must be exactly as large as the number of equality-held unknowns
-    (all coefficients when ``alpha = 0``, the support otherwise, plus the intercept),
-    with a non-singular basis, its dual values strictly inside the box, and every
+    (the free coefficients and the support, plus the intercept), with a
+    non-singular basis, its dual values strictly inside the box, and every
     penalised coefficient outside the support strictly inside its dual constraint.
+    Bounds that are active are not analysed: the answer is then False.
     """
     margin = 1e-9
-    E = np.arange(X.shape[1]) if alpha == 0 else np.flatnonzero(w)
+    lam = pen_k[:, L1]
+    free = free_columns(pen_k)
+    nz = w != 0
+    if np.any(nz & ((w == pen_k[:, LOWER]) | (w == pen_k[:, UPPER]))):
+        return False
+    E = np.flatnonzero(free | nz)
     k = E.size + int(fit_intercept)
     if zero.size != k:
         return False
     if k and not np.all((u[zero] > tau - 1 + margin) & (u[zero] < tau - margin)):
         return False
-    if alpha > 0:
-        off = np.ones(X.shape[1], dtype=bool)
-        off[E] = False
-        if np.any(np.abs(c[off]) >= lam * (1 - margin)):
-            return False
+    off = ~(free | nz)
+    if np.any(np.abs(g[off]) >= lam[off] * (1 - margin)):
+        return False
     if k == 0:
         return True
     M = X[zero][:, E] if sp.issparse(X) else X[np.ix_(zero, E)]
@@ -142,56 +284,3 @@ def _nondegenerate(X, u, c, w, zero, lam, tau, alpha, fit_intercept):
     if fit_intercept:
         M = np.column_stack([M, np.ones(k)])
     return bool(np.linalg.matrix_rank(M) == k)
-
-
-def _free_set_duals(X, y, sw, u, zero, eq_cols, ineq_cols, *, lam, tau, fit_intercept):
-    """Best dual values on a set of free rows, others fixed (small LP + exact repair).
-
-    Returns ``(u_free, feasible)``.
-    """
-    if zero.size == 0:
-        return np.zeros(0), False
-    fixed = sw * u
-    fixed[zero] = 0.0
-    sw_z = sw[zero]
-    Xz = X[zero]
-    Az = (Xz.multiply(sw_z[:, None]).T.tocsr() if sp.issparse(Xz)
-          else (Xz * sw_z[:, None]).T)  # fmt: skip
-    g_fixed = np.asarray(X.T @ fixed).ravel()
-    stack = sp.vstack if sp.issparse(Az) else np.vstack
-    eq_rows, eq_rhs = [], []
-    if fit_intercept:
-        eq_rows.append(
-            sp.csr_matrix(sw_z[None, :]) if sp.issparse(Az) else sw_z[None, :]
-        )
-        eq_rhs.append([-float(fixed.sum())])
-    if eq_cols.size:
-        eq_rows.append(Az[eq_cols])
-        eq_rhs.append(-g_fixed[eq_cols])
-    kw = {}
-    if eq_rows:
-        kw["A_eq"] = stack(eq_rows)
-        kw["b_eq"] = np.concatenate(eq_rhs)
-    if ineq_cols.size:
-        A = Az[ineq_cols]
-        kw["A_ub"] = stack([A, -A])
-        kw["b_ub"] = np.concatenate(
-            [lam - g_fixed[ineq_cols], lam + g_fixed[ineq_cols]]
-        )
-    res = linprog(
-        -(sw_z * y[zero]), bounds=(tau - 1.0, tau), method="highs",
-        options=HIGHS_OPTIONS, **kw,
-    )  # fmt: skip
-    if res.status != 0:
-        return np.zeros(zero.size), False
-    uz = np.asarray(res.x, dtype=np.float64)
-    if eq_rows:
-        A_eq = kw["A_eq"]
-        A_eq = A_eq.toarray() if sp.issparse(A_eq) else A_eq
-        resid = kw["b_eq"] - A_eq @ uz
-        free = (uz > tau - 1.0 + 1e-12) & (uz < tau - 1e-12)
-        if not free.any():
-            free[:] = True
-        step = np.linalg.lstsq(A_eq[:, free], resid, rcond=None)[0]
-        uz[free] += step
-    return uz, True

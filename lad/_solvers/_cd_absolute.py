@@ -9,26 +9,30 @@ from .._validation import DenseDesign, readonly
 STALL_TOL = 1e-6
 
 
-def cd_lad(design, y, sw, *, alpha, tau, fit_intercept, max_iter, coef0, intercept0):
-    """Warm start by exact CD; returns ``(coef, intercept, n_epochs)``."""
+def cd_lad(design, y, sw, pen, *, tau, fit_intercept, max_iter, coef0, intercept0):
+    """Warm start by exact CD; returns ``(coef, intercept, n_epochs)``.
+
+    ``pen`` is the penalty array in estimator units; ``sw`` sums to ``W``.
+    """
     n, p = design.shape
     w = np.array(coef0, dtype=np.float64)
     b = float(intercept0) if fit_intercept else 0.0
+    if max_iter == 0:
+        return w, b, 0
     r = np.ascontiguousarray(y - design.matvec(w) - b)
-    lam = alpha * float(sw.sum()) / 2.0
+    params = readonly(np.array([tau, float(sw.sum()) / 2.0]))
     kinks = np.empty(n + 1)
     jumps = np.empty(n + 1)
     sw = readonly(np.ascontiguousarray(sw))
-    if max_iter == 0:
-        return w, b, 0
+    pen = readonly(np.ascontiguousarray(pen))
     if isinstance(design, DenseDesign):
         b, n_epochs, _ = cd_absolute_dense(
-            design.X, sw, w, r, b, lam, tau, bool(fit_intercept), int(max_iter),
+            design.X, sw, w, r, b, pen, params, bool(fit_intercept), int(max_iter),
             STALL_TOL, kinks, jumps,
         )  # fmt: skip
     else:
         b, n_epochs, _ = cd_absolute_csc(
-            design.data, design.indices, design.indptr, sw, w, r, b, lam, tau,
+            design.data, design.indices, design.indptr, sw, w, r, b, pen, params,
             bool(fit_intercept), int(max_iter), STALL_TOL, kinks, jumps,
         )  # fmt: skip
     return w, float(b), int(n_epochs)

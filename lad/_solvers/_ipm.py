@@ -1,25 +1,27 @@
-"""Frisch-Newton interior point driver for dense LAD / quantile problems, with a
-crossover to an exact vertex.
+"""Frisch-Newton interior point warm start for dense LAD / quantile problems.
 
-Problem, in the estimator's units (``sw`` sums to ``W``, ``lam = alpha W / 2``)::
+Problem, in the LP's units (``sw`` sums to ``W``, ``lam_j = l1_j W / 2`` per
+column)::
 
-    (W/2) P(w, b) = sum_i sw_i rho_tau(y_i - x_i'w - b) + lam ||w||_1
+    (W/2) P(w, b) = sum_i sw_i rho_tau(y_i - x_i'w - b) + sum_j lam_j |w_j|
 
 With ``xt_i = (x_i, 1)`` (the intercept column only when ``fit_intercept``) the
 bounded dual, shifted to ``a_i = u_i + 1 - tau`` in ``[0, 1]``, is::
 
     max_a  sum_i sw_i y_i a_i
-    s.t.   sum_i sw_i xt_i a_i + 2 lam sum_j e_j v_j = (1 - tau) sum_i sw_i xt_i + lam e
+    s.t.   sum_i sw_i xt_i a_i + sum_j 2 lam_j e_j v_j
+               = (1 - tau) sum_i sw_i xt_i + sum_j lam_j e_j
            0 <= a_i <= 1,   0 <= v_j <= 1
 
 The weight multiplies the row (``sw_i xt_i``, target ``sw_i y_i``), so the box stays
 ``[0, 1]`` and ``rho_tau(sw_i r_i) = sw_i rho_tau(r_i)``. Each penalised column adds
-one pseudo-row ``2 lam e_j`` with target 0: its dual ``2 v_j - 1`` in ``[-1, 1]``
-turns the equality into ``|sum_i sw_i x_ij u_i| <= lam``, and its pinball loss plus
-``lam w_j`` from the right-hand side is ``lam |w_j|``. This is the LP of
-:mod:`lad._solvers._lp` in the form of Koenker's ``rq.fit.fnb``; the interior point
-method (:mod:`lad._kernels.interior`) solves it to a small gap, then
-:func:`crossover` turns the interior solution into an exact vertex.
+one pseudo-row ``2 lam_j e_j`` with target 0: its dual ``2 v_j - 1`` in ``[-1, 1]``
+turns the equality into ``|sum_i sw_i x_ij u_i| <= lam_j``, and its pinball loss
+plus ``lam_j w_j`` from the right-hand side is ``lam_j |w_j|``. This is the form of
+Koenker's ``rq.fit.fnb``; the interior point method (:mod:`lad._kernels.interior`)
+solves it to a small gap, and :func:`guess_basis` reads off the rows whose dual
+values lie deepest inside the box: the basis from which the simplex
+(:mod:`lad._solvers._simplex`) starts, and usually stops at once.
 """
 
 import numpy as np
@@ -28,7 +30,6 @@ from scipy.linalg.blas import dsyrk
 from scipy.linalg.lapack import dpotrf
 
 from .._kernels.interior import fn_scale_dense, fn_step_dense
-from ._lp import exact_lad
 
 # The interior point method stops at this duality gap relative to the null objective:
 # close enough that the rows strictly inside the box are the basis.
@@ -42,26 +43,25 @@ START_SHIFT = 0.1
 # A squared Cholesky pivot of the unit-norm columns' Gram matrix below this means
 # collinear columns.
 SINGULAR_PIVOT = 1e-12
-# Dual values within this of the box bounds count as on them in the basis check.
-BOX_RTOL = 1e-10
-# Rows of the band when the exact stage has to finish: a few times the basis size.
-BAND_MIN = 100
-BAND_FACTOR = 4
 
 
-def build_lp(X, y, sw, usable, *, alpha, tau, fit_intercept):
+def build_lp(X, y, sw, usable, *, lam, tau, fit_intercept):
     """Matrix, targets, right-hand side and feasible start of the bounded dual LP.
 
     Rows with zero weight are left out and the columns are scaled to unit norm (the
     method is invariant to column scaling; the factorisation is better behaved).
-    Returns ``(A, c, b, a0, rows, scale)`` with ``A`` C-ordered, ``rows`` the data
-    rows kept and ``scale`` the column norms (``beta = beta_scaled / scale``).
+    ``lam`` holds the LP's L1 weight of each usable column; the penalised ones
+    (``lam > 0``) get a pseudo-row each. Returns ``(A, c, b, a0, rows, scale,
+    pen_cols)`` with ``A`` C-ordered, ``rows`` the data rows kept, ``scale`` the
+    column norms (``beta = beta_scaled / scale``) and ``pen_cols`` the positions
+    (in ``usable``) of the pseudo-rows' columns.
     """
     rows = np.flatnonzero(sw > 0)
     sw_r = sw[rows]
     n_r, p_u = rows.size, usable.size
     k = p_u + int(fit_intercept)
-    n_pen = p_u if alpha > 0 else 0
+    pen_cols = np.flatnonzero(lam > 0)
+    n_pen = pen_cols.size
     A = np.zeros((n_r + n_pen, k))
     A[:n_r, :p_u] = X[np.ix_(rows, usable)]
     if fit_intercept:
@@ -72,15 +72,14 @@ def build_lp(X, y, sw, usable, *, alpha, tau, fit_intercept):
     b = (1.0 - tau) * A[:n_r].sum(axis=0)
     a0 = np.full(n_r + n_pen, 1.0 - tau)
     if n_pen:
-        lam = alpha * float(sw.sum()) / 2.0
-        A[n_r + np.arange(p_u), np.arange(p_u)] = 2.0 * lam
-        b[:p_u] += lam
+        A[n_r + np.arange(n_pen), pen_cols] = 2.0 * lam[pen_cols]
+        b[pen_cols] += lam[pen_cols]
         a0[n_r:] = 0.5
     scale = np.sqrt(np.einsum("ij,ij->j", A, A))
     scale[scale == 0] = 1.0
     A /= scale
     b /= scale
-    return A, c, b, a0, rows, scale
+    return A, c, b, a0, rows, scale, pen_cols
 
 
 def _cholesky(B, diag=None):
@@ -94,19 +93,20 @@ def _cholesky(B, diag=None):
     return U if info == 0 else None
 
 
-def ipm_lad(X, y, sw, usable, *, alpha, tau, fit_intercept, gap_tol,
+def ipm_lad(X, y, sw, usable, *, lam, tau, fit_intercept, gap_tol,
             max_iter=IPM_MAX_ITER):  # fmt: skip
     """Interior point solution of the LAD / quantile LP to an absolute gap.
 
-    ``gap_tol`` is in the LP's units (``(W/2) P``). Returns a dict with ``coef``,
-    ``intercept``, ``theta`` (distance of each data row's ``a_i`` to the box ends,
-    0 for rows of zero weight), ``theta_pen`` (the same for each usable column's
-    pseudo-row, empty when ``alpha == 0``), ``gap`` and ``n_iter``; or None when
-    ``A'A`` is singular (collinear usable columns and ``alpha == 0``).
+    ``gap_tol`` is in the LP's units (``(W/2) P``); ``lam`` the LP's L1 weight of
+    each usable column. Returns a dict with ``coef``, ``intercept``, ``theta``
+    (distance of each data row's ``a_i`` to the box ends, 0 for rows of zero
+    weight), ``theta_pen`` (the same for each pseudo-row), ``pen_cols`` (their
+    columns, as positions in ``usable``), ``gap`` and ``n_iter``; or None when
+    ``A'A`` is singular (collinear unpenalised columns).
     """
     n, p = X.shape
-    A, c, b, a, rows, scale = build_lp(
-        X, y, sw, usable, alpha=alpha, tau=tau, fit_intercept=fit_intercept
+    A, c, b, a, rows, scale, pen_cols = build_lp(
+        X, y, sw, usable, lam=lam, tau=tau, fit_intercept=fit_intercept
     )
     m, k = A.shape
     # Start from least squares (Portnoy and Koenker): A'A beta = A'c. The columns
@@ -150,6 +150,7 @@ def ipm_lad(X, y, sw, usable, *, alpha, tau, fit_intercept, gap_tol,
         "intercept": float(beta[-1]) if fit_intercept else 0.0,
         "theta": theta,
         "theta_pen": np.minimum(a[rows.size :], s[rows.size :]),
+        "pen_cols": pen_cols,
         "gap": gap,
         "n_iter": n_iter,
     }
@@ -169,98 +170,6 @@ def guess_basis(sol, usable, fit_intercept):
     if k == 0:
         return np.zeros(0, dtype=np.intp), np.zeros(0, dtype=np.intp)
     top = np.argpartition(-theta, min(k, theta.size) - 1)[:k]
-    return np.sort(top[top < n]), usable[top[top >= n] - n]
-
-
-def basis_vertex(X, y, sw, usable, sol, *, alpha, tau, fit_intercept):
-    """The vertex whose basis is the most interior rows of an IPM solution, if optimal.
-
-    The rows of :func:`guess_basis` are taken as the basis: a basic pseudo-row
-    holds its coefficient at 0, the basic data rows are fitted exactly. The vertex
-    is returned only if its dual, with every other row at the bound its residual
-    sign gives, is feasible: then it is an optimum. Returns ``(coef, intercept, u)``
-    or None when the guess fails (a degenerate or tied optimum, or an interior
-    solution not yet close enough).
-    """
-    n, p = X.shape
-    lam = alpha * float(sw.sum()) / 2.0
-    basic, fixed = guess_basis(sol, usable, fit_intercept)
-    E = np.setdiff1d(usable, fixed)
-    if basic.size == 0 or basic.size != E.size + int(fit_intercept):
-        return None
-    M = X[np.ix_(basic, E)]
-    if fit_intercept:
-        M = np.column_stack([M, np.ones(basic.size)])
-    try:
-        z = np.linalg.solve(M, y[basic])
-        z += np.linalg.solve(M, y[basic] - M @ z)  # one step of iterative refinement
-    except np.linalg.LinAlgError:
-        return None
-    coef = np.zeros(p)
-    coef[E] = z[: E.size]
-    intercept = float(z[-1]) if fit_intercept else 0.0
-    r = y - X @ coef - intercept
-    nonbasic = np.ones(n, dtype=bool)
-    nonbasic[basic] = False
-    scale = np.max(np.abs(y), initial=0.0) + np.max(np.abs(y - r), initial=0.0)
-    if np.any(nonbasic & (sw > 0) & (np.abs(r) <= 1e-12 * scale)):
-        return None  # a tie: the signs of the other rows do not fix their duals
-    if alpha > 0 and np.any(coef[E] == 0):
-        return None
-    u = np.where(r > 0, tau, tau - 1.0)
-    u[basic] = 0.0
-    g = X[:, E].T @ (sw * u)
-    rhs = lam * np.sign(coef[E]) - g
-    if fit_intercept:
-        rhs = np.append(rhs, -float(sw @ u))
-    try:
-        v = np.linalg.solve(M.T, rhs)
-    except np.linalg.LinAlgError:
-        return None
-    u[basic] = v / sw[basic]
-    margin = BOX_RTOL
-    if np.any((u[basic] < tau - 1.0 - margin) | (u[basic] > tau + margin)):
-        return None
-    if fixed.size:
-        g = np.abs(X[:, fixed].T @ (sw * u))
-        if np.any(g > lam * (1.0 + margin)):
-            return None
-    np.clip(u, tau - 1.0, tau, out=u)
-    return coef, intercept, u
-
-
-def ipm_exact(X, y, sw, usable, *, alpha, tau, fit_intercept, null_obj, band=None):
-    """Exact optimum through the interior point method and a crossover.
-
-    ``null_obj`` is the null objective in estimator units (the scale of the stopping
-    gap). The crossover first tries :func:`basis_vertex`; if the guessed basis is not
-    optimal (or ``band`` is given, which forces this route), the exact stage of
-    :func:`lad._solvers._lp.exact_lad` finishes from the interior solution on a band
-    of ``band`` rows (default: a few times the basis size) around zero residual,
-    growing it if rows outside had the wrong sign. Returns ``(coef, intercept, u,
-    n_ipm, n_lp)``, or None when the interior point method cannot start.
-    """
-    W = float(sw.sum())
-    sol = ipm_lad(
-        X, y, sw, usable, alpha=alpha, tau=tau, fit_intercept=fit_intercept,
-        gap_tol=IPM_RTOL * null_obj * W / 2.0,
-    )  # fmt: skip
-    if sol is None:
-        return None
-    if band is None:
-        vertex = basis_vertex(
-            X, y, sw, usable, sol, alpha=alpha, tau=tau, fit_intercept=fit_intercept
-        )
-        if vertex is not None:
-            return (*vertex, sol["n_iter"], 0)
-        k = usable.size + int(fit_intercept)
-        band = max(BAND_MIN, BAND_FACTOR * k)
-    coef = sol["coef"].copy()
-    # Coefficients held by a basic pseudo-row are zero up to the gap; the working
-    # set of columns starts from the others.
-    coef[guess_basis(sol, usable, fit_intercept)[1]] = 0.0
-    w, b, u, n_lp = exact_lad(
-        X, y, sw, usable, alpha=alpha, tau=tau, fit_intercept=fit_intercept,
-        coef0=coef, intercept0=sol["intercept"], path_band=band,
-    )  # fmt: skip
-    return w, b, u, sol["n_iter"], n_lp
+    rows = np.sort(top[top < n])
+    cols = usable[sol["pen_cols"][top[top >= n] - n]]
+    return rows, np.sort(cols)

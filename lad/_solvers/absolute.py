@@ -1,0 +1,527 @@
+"""The absolute / quantile loss behind the loss interface: ``prepare``,
+``alpha_max``, ``plan``, ``solve``, ``path`` and ``certificate``.
+
+Problem (weights ``sw`` summing to ``W``; the penalty ``alpha * unit``, a penalty
+array of :mod:`lad._penalty` with L1 weights and bounds)::
+
+    P(w, b) = (1/W) sum_i sw_i 2 rho_tau(y_i - x_i'w - b) + sum_j pen_j(w_j)
+
+A solve is planned once (:class:`Plan`: which warm start, from shapes, sparsity and
+alpha), then: the warm start (an interior point, IRLS or coordinate descent, or
+none), the exact stage (the piecewise-linear simplex of
+:mod:`lad._solvers._simplex`, started from the warm start's basis or point), and
+the certificate (from the simplex's dual values, :mod:`lad._certificate`). Badly
+scaled columns and targets are rescaled exactly first; every number returned is in
+the data's units.
+"""
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import scipy.sparse as sp
+from scipy.optimize import linprog
+
+from .._certificate import HIGHS_OPTIONS, absolute_certificate, rho
+from .._kernels._columns import col_stats_csc, col_stats_dense
+from .._penalty import L1, L2, LOWER, UPPER
+from .._validation import DenseDesign, readonly
+from . import _simplex
+from ._cd_absolute import cd_lad
+from ._ipm import guess_basis, ipm_lad
+from ._irls import irls_lad, weighted_quantile
+from ._result import SolveResult
+from ._scaling import Scaling, column_scales, scale_design, target_scale
+from .squared import exact_products
+
+DEGREE = 1
+# The interior point method (dense X only) beat every other start on unpenalised
+# problems above a few thousand rows. With a penalty each iteration costs about
+# (n + p) p^2 flops for the normal equations (one pseudo-row per column); it won
+# up to about 1e10 of them and lost beyond. Its LP holds about three copies of X.
+IPM_MAX_FLOPS = 1e10
+IPM_MAX_ENTRIES = 20_000_000
+# Up to this many entries (n_samples * (n_features + 1)) the simplex starts from the
+# null vertex directly: its few pivots per coefficient cost less than any warm
+# start (measured: 0.8 ms against 1.0 ms on 21x3 and 235x1; the interior point
+# start wins from about 200x20 on, by 4-9x at 300x100).
+DIRECT_MAX_ENTRIES = 4000
+# Below this fraction of stored entries a CD step (O(nnz_j log nnz_j)) is cheap.
+SPARSE_CD_DENSITY = 0.05
+# Columns in the first working set of a penalised solve from the null vertex.
+WS_START = 10
+# The gap certifies the returned point only when the dual point meets the equality
+# constraints to this fraction of the largest possible correlation.
+FEASIBILITY_RTOL = 1e-9
+
+
+@dataclass(frozen=True)
+class Options:
+    """Controls of an absolute-loss solve; tests steer the solver through these.
+
+    ``tol`` is relative to the null objective; ``max_iter`` bounds the warm
+    start's iterations (IRLS reweightings or CD epochs); ``max_pivots`` the
+    simplex (default: 50 per coefficient plus 1000).
+    """
+
+    tol: float = 1e-9
+    max_iter: int = 100
+    max_pivots: object = None
+    verbose: object = None
+
+
+@dataclass
+class Problem:
+    """``X`` (possibly rescaled), ``y``, the weights and what every solve reuses."""
+
+    design: object
+    y: np.ndarray
+    sw: np.ndarray
+    tau: float
+    fit_intercept: bool
+    usable: np.ndarray
+    col_max: np.ndarray
+    scaling: Scaling
+    null_objective: float  # P at w = 0 with the best intercept (scaled units)
+    b_null: float
+    intercept_ends: tuple = field(default=(0.0, 0.0))
+
+    @property
+    def shape(self):
+        """``(n_samples, n_features)``."""
+        return self.design.shape
+
+    @property
+    def W(self):
+        """Sum of the weights."""
+        return float(self.sw.sum())
+
+
+def as_matrix(design):
+    """The design as an ndarray or a CSC matrix, for SciPy (no copy)."""
+    if isinstance(design, DenseDesign):
+        return design.X
+    return sp.csc_matrix(
+        (design.data, design.indices, design.indptr), shape=design.shape, copy=False
+    )
+
+
+def _stats(design, fit_intercept):
+    sw = readonly(np.empty(0))
+    if isinstance(design, DenseDesign):
+        return col_stats_dense(design.X, sw, bool(fit_intercept))
+    return col_stats_csc(
+        design.data, design.indices, design.indptr, design.shape[0], sw,
+        bool(fit_intercept),
+    )  # fmt: skip
+
+
+def intercept_interval(y, sw, tau):
+    """Both ends of the set of minimisers of ``sum sw rho_tau(y - b)``."""
+    order = np.argsort(y, kind="stable")
+    ys, ws = y[order], sw[order]
+    total = ws.sum()
+    cum = np.cumsum(ws)
+    k = int(np.searchsorted(cum, tau * total - 1e-12 * total))
+    lo = float(ys[min(k, ys.size - 1)])
+    # The right end: the largest b with weighted fraction strictly below b <= tau.
+    below = cum - ws
+    ok = below <= tau * total + 1e-12 * total
+    hi = float(ys[ok].max()) if ok.any() else lo
+    return lo, max(lo, hi)
+
+
+def null_objective(y, sw, tau, fit_intercept):
+    """Objective at ``w = 0`` with the best intercept: the scale of relative ``tol``."""
+    b = weighted_quantile(y, sw, tau) if fit_intercept else 0.0
+    return float(sw @ rho(y - b, tau)) / float(sw.sum()), b
+
+
+def prepare(design, y, sw, *, tau, fit_intercept):
+    """Column statistics, exact rescaling and the null model, once per ``X`` and ``y``.
+
+    ``design`` must be F-ordered (dense) or CSC; ``sw`` a full weight vector.
+    """
+    _, col_sq, col_max = _stats(design, fit_intercept)
+    scales = column_scales(col_max)
+    if scales is not None:
+        design = scale_design(design, scales)
+        col_max = col_max / scales
+    y = np.asarray(y, dtype=np.float64)
+    y_scale = target_scale(y)
+    if y_scale != 1.0:
+        y = y / y_scale
+    y = readonly(np.ascontiguousarray(y))
+    sw = readonly(np.ascontiguousarray(sw, dtype=np.float64))
+    usable = np.flatnonzero(col_sq > 0)
+    # One sort gives both ends of the optimal intercepts; the lower end is the null
+    # model's intercept (the weighted quantile).
+    ends = intercept_interval(y, sw, tau) if fit_intercept else (0.0, 0.0)
+    b_null = ends[0]
+    p0 = float(sw @ rho(y - b_null, tau)) / float(sw.sum())
+    return Problem(
+        design, y, sw, float(tau), bool(fit_intercept), usable, col_max,
+        Scaling(scales, y_scale), p0, b_null, ends,
+    )  # fmt: skip
+
+
+def _scaled_unit(problem, unit):
+    return problem.scaling.penalty(unit, DEGREE)
+
+
+def alpha_max(problem, unit):
+    """Exact smallest ``alpha`` at which ``w = 0`` is optimal for ``alpha * unit``.
+
+    At ``w = 0`` and an optimal intercept ``b``, with ``u_i`` fixed by the sign of
+    each non-zero residual, zero is optimal iff some choice of ``u`` on the rows
+    fitted exactly makes ``g = X'S u`` lie in ``alpha`` times the penalty's
+    subdifferential at 0 (``|g_j| <= alpha lam_j`` on every side a bound leaves
+    open). Without such rows that is a maximum; with them a small LP; both ends of
+    the interval of optimal intercepts are tried. The products are summed in a
+    fixed order, so the value is the same for dense and sparse ``X``; the solver
+    tests ``alpha >= alpha_max`` with the same numbers.
+    """
+    if problem.usable.size == 0:
+        return 0.0
+    unit_s = _scaled_unit(problem, unit)
+    W = problem.W
+    y, sw, tau = problem.y, problem.sw, problem.tau
+    c = unit_s[:, L1] * W / 2.0
+    up = unit_s[:, UPPER] > 0
+    down = unit_s[:, LOWER] < 0
+    best = np.inf
+    for b in sorted(set(problem.intercept_ends)):
+        r = y - b
+        zero = np.flatnonzero((r == 0) & (sw > 0))
+        u = np.where(r > 0, tau, tau - 1.0)
+        u[zero] = 0.0
+        g = exact_products(problem.design, (sw * u)[None, :])[0]
+        cols = problem.usable
+        if zero.size == 0:
+            if problem.fit_intercept and abs(float(sw @ u)) > 1e-9 * W:
+                continue  # b is not an optimal intercept
+            best = min(best, _ratio(g[cols], c[cols], up[cols], down[cols]))
+            continue
+        best = min(best, _alpha_max_lp(problem, b, zero, u, g, c, up, down))
+    if not np.isfinite(best) and best != np.inf:  # pragma: no cover
+        raise RuntimeError("alpha_max is not a number")
+    return float(best)
+
+
+def _ratio(g, c, up, down):
+    need = np.where(up & (g > 0), g, 0.0) + np.where(down & (g < 0), -g, 0.0)
+    if np.any((need > 0) & (c == 0)):
+        return np.inf
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratios = np.where(need > 0, need / np.where(c > 0, c, 1.0), 0.0)
+    return float(np.max(ratios, initial=0.0))
+
+
+def _alpha_max_lp(problem, b, zero, u, g, c, up, down):
+    """``min t`` over the zero rows' dual values, subject to the subdifferential."""
+    cols = problem.usable
+    X = as_matrix(problem.design)
+    Z = X[zero][:, cols]
+    Z = Z.toarray() if sp.issparse(Z) else np.asarray(Z)
+    sw_z = problem.sw[zero]
+    tau = problem.tau
+    m = zero.size
+    # Variables v = sw_Z u_Z (matrix entries are X itself) and t; rows normalised.
+    A_ub, b_ub = [], []
+    for sign, side in ((1.0, up[cols]), (-1.0, down[cols])):
+        for k in np.flatnonzero(side):
+            row = np.r_[sign * Z[:, k], -c[cols][k]]
+            norm = np.linalg.norm(row) or 1.0
+            A_ub.append(row / norm)
+            b_ub.append(-sign * g[cols][k] / norm)
+    kw = {}
+    if problem.fit_intercept:
+        kw = {"A_eq": np.r_[np.ones(m), 0.0][None, :], "b_eq": [-float(problem.sw @ u)]}
+    bounds = [(s * (tau - 1.0), s * tau) for s in sw_z] + [(0, None)]
+    res = linprog(
+        np.r_[np.zeros(m), 1.0], A_ub=np.array(A_ub) if A_ub else None,
+        b_ub=np.array(b_ub) if b_ub else None, bounds=bounds, method="highs",
+        options=HIGHS_OPTIONS, **kw,
+    )  # fmt: skip
+    return float(res.x[-1]) if res.status == 0 else np.inf
+
+
+@dataclass(frozen=True)
+class Plan:
+    """How a solve proceeds: the warm start, decided once from the problem.
+
+    ``warm`` is ``"null"`` (the null model is optimal), ``"none"`` (the simplex
+    from the null vertex), ``"ipm"``, ``"irls"`` or ``"cd"``; ``label`` the name
+    reported as ``solver_``.
+    """
+
+    warm: str
+    label: str
+
+
+def ipm_pays(n, p, alpha):
+    """Whether ``"auto"`` uses the interior point method on a dense design."""
+    if (n + p) * (p + 1) > IPM_MAX_ENTRIES:
+        return False
+    return alpha == 0 or (n + p) * (p + 1) ** 2 <= IPM_MAX_FLOPS
+
+
+def plan(problem, alpha, unit, solver="auto", *, amax=None):
+    """Decide the route of a solve (see :class:`Plan`).
+
+    ``"auto"``: the null model at or above ``alpha_max``; the simplex from the null
+    vertex up to :data:`DIRECT_MAX_ENTRIES` entries; the interior point method for dense
+    ``X`` when it pays and no bound is finite; coordinate descent for penalised
+    problems that are wide, or sparse enough that a weighted-median step only
+    sorts a column's non-zeros; IRLS otherwise. An explicit ``"ipm"`` on sparse
+    ``X`` or with bounds becomes ``"irls"``.
+    """
+    n, p = problem.shape
+    dense = isinstance(problem.design, DenseDesign)
+    bounded = bool(
+        np.any(np.isfinite(unit[:, LOWER])) or np.any(np.isfinite(unit[:, UPPER]))
+    )
+    if problem.usable.size == 0 or problem.null_objective == 0.0:
+        return Plan("null", "null")
+    if alpha > 0:
+        amax = alpha_max(problem, unit) if amax is None else amax
+        if alpha >= amax:
+            return Plan("null", "null")
+    if solver == "ipm" and (not dense or bounded):
+        solver = "irls"
+    if solver != "auto":
+        return Plan(solver, solver)
+    if n * (p + 1) <= DIRECT_MAX_ENTRIES:
+        return Plan("none", "simplex")
+    if dense and not bounded and ipm_pays(n, p, alpha):
+        return Plan("ipm", "ipm")
+    if alpha > 0 and p >= n:
+        return Plan("cd", "cd")
+    if (
+        alpha > 0
+        and not dense
+        and problem.design.data.shape[0] <= SPARSE_CD_DENSITY * n * p
+    ):
+        return Plan("cd", "cd")
+    return Plan("irls", "irls")
+
+
+def _lp(problem, pen):
+    return _simplex.LP(
+        problem.design, problem.y, problem.sw, problem.tau, problem.fit_intercept,
+        readonly(np.ascontiguousarray(pen)), problem.W / 2.0, problem.col_max,
+    )  # fmt: skip
+
+
+def _times(unit, alpha):
+    pen = np.array(unit)
+    pen[:, L1] *= alpha
+    pen[:, L2] *= alpha
+    return pen
+
+
+def _initial_columns(problem, lp, u_null, alpha):
+    """Working columns of a penalised solve from scratch: the strongest violators."""
+    if alpha == 0:
+        return problem.usable
+    new = _simplex.price_columns(
+        lp, np.zeros(0, dtype=np.int32), u_null, problem.usable
+    )
+    return np.sort(new[:WS_START])
+
+
+def _null_basis(problem, lp, ws):
+    """The vertex ``w = 0``, ``b`` = a weighted quantile (one row basic)."""
+    rows = []
+    if problem.fit_intercept:
+        hit = np.flatnonzero((problem.y == problem.b_null) & (problem.sw > 0))
+        rows = [int(hit[0])]
+    return _simplex.from_terms(lp, ws, rows, ws, problem.b_null)
+
+
+def _support_columns(problem, lp, coef, b, alpha):
+    if alpha == 0:
+        return problem.usable
+    r = problem.y - as_matrix(problem.design) @ coef - b
+    u = np.where(r > 0, problem.tau, problem.tau - 1.0)
+    support = np.intersect1d(np.flatnonzero(coef), problem.usable)
+    extra = _simplex.price_columns(lp, support, u, problem.usable)
+    budget = max(WS_START, support.size // 4)
+    return np.union1d(support, extra[:budget]).astype(np.int32)
+
+
+def _warm_basis(problem, lp, pln, alpha, pen, options, start):
+    """The starting basis of the simplex, and the warm start's iteration count."""
+    n, p = problem.shape
+    if start is not None:
+        if isinstance(start, _simplex.Basis):
+            return _simplex.copy(start), 0
+        coef, b = start
+        coef = np.clip(problem.scaling.coef_in(coef), pen[:, LOWER], pen[:, UPPER])
+        coef[np.setdiff1d(np.arange(p), problem.usable)] = 0.0
+        b = float(b) / problem.scaling.y if problem.fit_intercept else 0.0
+        ws = _support_columns(problem, lp, coef, b, alpha)
+        return _simplex.from_point(lp, ws, coef, b), 0
+    if pln.warm == "none":
+        r = problem.y - problem.b_null
+        u = np.where(r > 0, problem.tau, problem.tau - 1.0)
+        ws = _initial_columns(problem, lp, u, alpha).astype(np.int32)
+        return _null_basis(problem, lp, ws), 0
+    X = as_matrix(problem.design)
+    if pln.warm == "ipm":
+        lam = lp.scale * pen[problem.usable, L1]
+        sol = ipm_lad(
+            X, problem.y, problem.sw, problem.usable, lam=lam, tau=problem.tau,
+            fit_intercept=problem.fit_intercept,
+            gap_tol=1e-10 * problem.null_objective * lp.scale,
+        )  # fmt: skip
+        if sol is not None:
+            rows, zero_cols = guess_basis(sol, problem.usable, problem.fit_intercept)
+            basis = _simplex.from_terms(lp, problem.usable, rows, zero_cols,
+                                        sol["intercept"])  # fmt: skip
+            if basis is not None:
+                return basis, sol["n_iter"]
+            return _simplex.from_point(lp, problem.usable, sol["coef"],
+                                       sol["intercept"]), sol["n_iter"]  # fmt: skip
+        pln_warm = "irls"
+    else:
+        pln_warm = pln.warm
+    w0 = np.zeros(p)
+    b0 = problem.b_null
+    fn = cd_lad if pln_warm == "cd" else irls_lad
+    w0, b0, n_warm = fn(
+        problem.design, problem.y, problem.sw, pen, tau=problem.tau,
+        fit_intercept=problem.fit_intercept, max_iter=options.max_iter,
+        coef0=w0, intercept0=b0,
+    )  # fmt: skip
+    w0 = np.clip(w0, pen[:, LOWER], pen[:, UPPER])
+    w0[np.setdiff1d(np.arange(p), problem.usable)] = 0.0
+    ws = _support_columns(problem, lp, w0, b0 if problem.fit_intercept else 0.0, alpha)
+    return _simplex.from_point(lp, ws, w0, b0 if problem.fit_intercept else 0.0), n_warm
+
+
+def solve(problem, alpha, unit, *, solver="auto", plan_=None, start=None,
+          options=Options(), amax=None):  # fmt: skip
+    """Certified minimiser for the penalty ``alpha * unit``.
+
+    ``start`` is a :class:`lad._solvers._simplex.Basis` of a neighbouring solve
+    (a path) or a point ``(coef, intercept)`` in the data's units. Returns a
+    :class:`SolveResult` whose ``state`` is the final basis.
+    """
+    n, p = problem.shape
+    unit_s = _scaled_unit(problem, unit)
+    pen = _times(unit_s, float(alpha))
+    pln = plan_ or plan(problem, alpha, unit, solver, amax=amax)
+    tol_abs = _tolerance(problem, options.tol)
+    if pln.warm == "null":
+        w = np.zeros(p)
+        b = problem.b_null if problem.fit_intercept else 0.0
+        return _finish(problem, pen, w, b, None, 0, 0, tol_abs, "null", None)
+    lp = _lp(problem, pen)
+    basis, n_warm = _warm_basis(problem, lp, pln, alpha, pen, options, start)
+    if basis is None:  # the null vertex is singular only if X is degenerate there
+        basis = _simplex.from_point(lp, problem.usable, np.zeros(p), problem.b_null)
+    max_pivots = options.max_pivots or 50 * (problem.usable.size + 1) + 1000
+    basis, status, pivots = _simplex.solve(lp, basis, problem.usable,
+                                           max_pivots=max_pivots)  # fmt: skip
+    if status == "singular":
+        # Rounding made a refactorisation fail: restart from the point reached.
+        coef, b = _simplex.point(lp, basis, p)
+        basis = _simplex.from_point(lp, problem.usable, coef, b)
+        basis, status, more = _simplex.solve(lp, basis, problem.usable,
+                                             max_pivots=max_pivots)  # fmt: skip
+        pivots += more
+    coef, b = _simplex.point(lp, basis, p)
+    u, _ = _simplex.duals(lp, basis)
+    label = "simplex" if pln.warm == "none" else f"{pln.label}+simplex"
+    return _finish(problem, pen, coef, b, u, n_warm, pivots, tol_abs, label, basis)
+
+
+def _tolerance(problem, tol):
+    # A gap at the rounding level of the objective cannot be reduced further.
+    floor = 64 * np.finfo(float).eps * problem.null_objective
+    y_floor = 4 * np.finfo(float).eps * float(np.max(np.abs(problem.y), initial=0.0))
+    return max(float(tol) * problem.null_objective, floor, y_floor, 1e-300)
+
+
+def _finish(problem, pen, coef, b, u, n_warm, pivots, tol_abs, label, basis):
+    X = as_matrix(problem.design)
+    cert = absolute_certificate(
+        X, problem.y, problem.sw, coef, b, pen=pen, tau=problem.tau,
+        fit_intercept=problem.fit_intercept, u_hint=u,
+    )  # fmt: skip
+    scale_g = 1.0 + float(np.max(problem.col_max, initial=0.0))
+    feasible = cert["dual_infeasibility"] <= FEASIBILITY_RTOL * scale_g
+    if u is not None and not (feasible and cert["gap"] <= tol_abs):
+        # The basis' multipliers did not certify (rounding on an ill-conditioned
+        # basis): the independent zero-set construction may.
+        other = absolute_certificate(
+            X, problem.y, problem.sw, coef, b, pen=pen, tau=problem.tau,
+            fit_intercept=problem.fit_intercept,
+        )  # fmt: skip
+        if other["gap"] < cert["gap"]:
+            cert = other
+            feasible = cert["dual_infeasibility"] <= FEASIBILITY_RTOL * scale_g
+    converged = bool(cert["gap"] <= tol_abs and feasible)
+    s = problem.scaling.y
+    details = {
+        "zero residuals": int(cert["zero_set"].size),
+        "unique": bool(cert["unique"]),
+        "pivots": int(pivots),
+    }
+    return SolveResult(
+        problem.scaling.coef(coef), float(b) * s if problem.fit_intercept else 0.0,
+        int(n_warm + pivots), cert["gap"] * s, converged, tol_abs * s, label,
+        objective=cert["objective"] * s, kkt=cert["dual_infeasibility"] * s,
+        details=details, dual=cert["u"], state=basis,
+    )  # fmt: skip
+
+
+def certificate(problem, coef, intercept, alpha, unit, *, dual=None):
+    """Certificate of any point (data units); ``dual`` a dual point to reuse."""
+    pen = _times(_scaled_unit(problem, unit), float(alpha))
+    w = problem.scaling.coef_in(coef)
+    b = float(intercept) / problem.scaling.y
+    cert = absolute_certificate(
+        as_matrix(problem.design), problem.y, problem.sw, w, b, pen=pen,
+        tau=problem.tau, fit_intercept=problem.fit_intercept, u_hint=dual,
+    )  # fmt: skip
+    s = problem.scaling.y
+    return {**cert, "gap": cert["gap"] * s, "objective": cert["objective"] * s,
+            "dual_infeasibility": cert["dual_infeasibility"] * s}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class PathResult:
+    """Arrays of a path, in the data's units."""
+
+    coefs: np.ndarray
+    intercepts: np.ndarray
+    dual_gaps: np.ndarray
+    n_iters: np.ndarray
+    converged: np.ndarray
+
+
+def path(problem, alphas, unit, *, options=Options()):
+    """Exact solutions over a decreasing grid, each simplex started from the basis
+    of the previous one (the vertex stays, only its dual moves with alpha)."""
+    alphas = np.asarray(alphas, dtype=np.float64)
+    k = alphas.size
+    p = problem.shape[1]
+    coefs = np.zeros((p, k))
+    intercepts = np.zeros(k)
+    gaps = np.zeros(k)
+    iters = np.zeros(k, dtype=int)
+    conv = np.zeros(k, dtype=bool)
+    amax = alpha_max(problem, unit) if np.any(alphas > 0) else 0.0
+    state = None
+    for i, a in enumerate(alphas):
+        pln = None if state is None else Plan("none", "simplex")
+        res = solve(problem, float(a), unit, plan_=pln, start=state, options=options,
+                    amax=amax)  # fmt: skip
+        coefs[:, i] = res.coef
+        intercepts[i] = res.intercept
+        gaps[i] = res.dual_gap
+        iters[i] = res.n_iter
+        conv[i] = res.converged
+        state = res.state if res.state is not None else state
+    return PathResult(coefs, intercepts, gaps, iters, conv)
