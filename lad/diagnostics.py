@@ -10,6 +10,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from ._certificate import absolute_certificate, rho
+from ._penalty import l1_vectors
 from ._report import SparsityReport
 
 __all__ = [
@@ -218,9 +219,8 @@ def _absolute(X, y, coef, intercept, sw, alpha, quantile, fit_intercept, positiv
     if positive:
         raise ValueError("positive=True is only supported for loss='squared'.")
     return absolute_certificate(
-        X, np.asarray(y, dtype=np.float64), sw, coef, float(intercept), alpha=alpha,
-        tau=quantile, fit_intercept=fit_intercept,
-        penalized=np.ones(coef.shape[0], dtype=bool),
+        X, np.asarray(y, dtype=np.float64), sw, coef, float(intercept),
+        pen=l1_vectors(alpha, coef.shape[0]), tau=quantile, fit_intercept=fit_intercept,
     )  # fmt: skip
 
 

@@ -6,27 +6,13 @@ from numbers import Integral, Real
 import numpy as np
 from sklearn.utils import check_random_state
 
-from ._kernels.squared import cd_squared_gram_path
+from ._penalty import Penalty
 from ._report import SparsityReport
-from ._solvers._cd import (
-    centered_target,
-    null_gradient,
-    prepare_squared,
-    prepare_target,
-    solve_lasso,
-)
-from ._solvers._lad import (
-    alpha_max_absolute,
-    null_objective,
-    solve_lad,
-    usable_columns,
-)
+from ._solvers import absolute, squared
 from ._validation import (
-    DenseDesign,
     as_kernel_inputs,
     full_weights,
     normalized_weights,
-    readonly,
     validate_path_data,
 )
 
@@ -203,11 +189,34 @@ def path_details(alphas, coefs, feature_names=None, limit=10):
 # --- alpha_max ---------------------------------------------------------------------
 
 
-def _check_common(loss, quantile):
+def check_loss(loss, quantile):
+    """Validate the loss name and the quantile of the public path functions."""
     if loss not in ("squared", "absolute"):
         raise ValueError(f"loss must be 'squared' or 'absolute'; got {loss!r}.")
     if not isinstance(quantile, Real) or not 0 < quantile < 1:
         raise ValueError(f"quantile must be in (0, 1); got {quantile!r}.")
+
+
+def squared_problem(X, sample_weight, fit_intercept, *, precompute=False, n_solves=1,
+                    light=False):  # fmt: skip
+    """A validated ``X`` as a prepared squared-loss problem (no F copy when light)."""
+    design = as_kernel_inputs(X, fortran=False)
+    sw = normalized_weights(sample_weight, design.shape[0])
+    return squared.prepare(
+        design,
+        sw,
+        fit_intercept=fit_intercept,
+        precompute=precompute,
+        n_solves=n_solves,
+        light=light,
+    )
+
+
+def absolute_problem(X, y, sample_weight, quantile, fit_intercept):
+    """A validated ``X`` and ``y`` as a prepared absolute-loss problem."""
+    design = as_kernel_inputs(X)
+    sw = full_weights(sample_weight, design.shape[0])
+    return absolute.prepare(design, y, sw, tau=quantile, fit_intercept=fit_intercept)
 
 
 def alpha_max(
@@ -256,6 +265,10 @@ def alpha_max(
     intercepts (ties and an even split make the median an interval). That minimum
     is a small linear program.
 
+    The products ``X'v`` are summed in one fixed order, so the value is the same, to
+    the last bit, for dense, CSC and CSR ``X``; a fit at ``alpha = alpha_max``
+    returns exact zeros whatever the format.
+
     Examples
     --------
     >>> import numpy as np
@@ -264,52 +277,21 @@ def alpha_max(
     >>> round(alpha_max(X, y), 6)
     1.5
     """
-    _check_common(loss, quantile)
+    check_loss(loss, quantile)
     if positive and loss != "squared":
         raise ValueError("positive=True is only supported for loss='squared'.")
     X, y, sample_weight = validate_path_data(X, y, sample_weight)
-    # The squared loss needs one product X'v, in any layout: no F-ordered copy.
-    design = as_kernel_inputs(X, fortran=loss != "squared")
-    return _alpha_max(design, y, sample_weight, loss, quantile, fit_intercept, positive)
+    return _alpha_max(X, y, sample_weight, loss, quantile, fit_intercept, positive)
 
 
-def _alpha_max(design, y, sample_weight, loss, quantile, fit_intercept, positive):
-    n = design.shape[0]
+def _alpha_max(X, y, sample_weight, loss, quantile, fit_intercept, positive):
+    unit = Penalty(1.0, X.shape[1], positive=bool(positive)).unit()
     if loss == "squared":
-        sw = normalized_weights(sample_weight, n)
-        if isinstance(design, DenseDesign) and not design.X.flags.f_contiguous:
-            g = _null_gradient_any_layout(design.X, y, sw, fit_intercept)
-        else:
-            problem = prepare_squared(design, sw, fit_intercept=fit_intercept)
-            yc, _ = centered_target(problem, y)
-            g = null_gradient(problem, yc)
-        top = np.max(g if positive else np.abs(g), initial=0.0)
-        return float(max(top, 0.0) / n)
-    sw = full_weights(sample_weight, n)
-    return alpha_max_absolute(design, y, sw, quantile, fit_intercept)
-
-
-def _null_gradient_any_layout(X, y, sw, fit_intercept):
-    # Xc' S yc without the F-ordered copy the CD kernels need. With yc centred a
-    # constant column's product is rounding only (~ n eps |c| max|v|); those few
-    # columns are confirmed constant exactly and set to 0, as col_stats does.
-    n = X.shape[0]
-    v = np.asarray(y, dtype=np.float64)
-    if fit_intercept:
-        ymean = float(np.dot(sw, v)) / n if sw.shape[0] else float(v.mean())
-        v = v - ymean
-    if sw.shape[0]:
-        v = v * sw
-    g = X.T @ v
-    if fit_intercept:
-        xmean = (X.T @ (sw if sw.shape[0] else np.ones(n))) / n
-        g -= xmean * v.sum()
-        eps = np.finfo(np.float64).eps
-        bound = 64.0 * n * eps * np.abs(xmean) * np.max(np.abs(v), initial=0.0)
-        for j in np.flatnonzero(np.abs(g) <= bound):
-            if np.all(X[:, j] == X[0, j]):
-                g[j] = 0.0
-    return g
+        # One product X'v, in any layout: no F-ordered copy.
+        problem = squared_problem(X, sample_weight, fit_intercept, light=True)
+        return squared.alpha_max(problem, squared.target(problem, y), unit)
+    problem = absolute_problem(X, y, sample_weight, quantile, fit_intercept)
+    return absolute.alpha_max(problem, unit)
 
 
 # --- grids and paths -----------------------------------------------------------------
@@ -339,47 +321,62 @@ def alpha_grid(alpha_max, *, n_alphas=100, eps=1e-3):
     >>> alpha_grid(1.0, n_alphas=3, eps=0.01).tolist()
     [1.0, 0.1, 0.01]
     """
-    if not isinstance(n_alphas, Integral) or n_alphas < 1:
-        raise ValueError(f"n_alphas must be an integer >= 1; got {n_alphas!r}.")
-    if not isinstance(eps, Real) or not 0 < eps < 1:
-        raise ValueError(f"eps must be in (0, 1); got {eps!r}.")
-    top = float(alpha_max) if alpha_max > 0 else float(np.finfo(float).eps)
+    check_grid_size(n_alphas, eps)
+    top = float(alpha_max) if 0 < alpha_max < np.inf else float(np.finfo(float).eps)
     if n_alphas == 1:
         return np.array([top])
     return np.geomspace(top, top * eps, n_alphas)
 
 
-def check_alphas(alphas):
-    """Validate a user grid: non-empty, finite, positive and strictly decreasing."""
-    alphas = np.asarray(alphas, dtype=np.float64)
-    if alphas.ndim != 1 or alphas.size == 0:
+def check_grid_size(n_alphas, eps):
+    """Validate the size and span of a default grid."""
+    if isinstance(n_alphas, bool) or not isinstance(n_alphas, Integral) or n_alphas < 1:
+        raise ValueError(f"n_alphas must be an integer >= 1; got {n_alphas!r}.")
+    if not isinstance(eps, Real) or not 0 < eps < 1:
+        raise ValueError(f"eps must be in (0, 1); got {eps!r}.")
+
+
+def resolve_alphas(alphas, n_alphas, eps, *, sort):
+    """One rule for every grid argument: ``(grid or None, n_alphas)``.
+
+    ``alphas`` may be an int (the size of the default grid, as in scikit-learn
+    >= 1.7), None (then ``n_alphas`` is), or an array-like of positive finite
+    values. An array becomes a contiguous float64 copy (so any stride or list
+    compiles the kernels' one signature); with ``sort`` it is sorted decreasing
+    (an estimator owns its grid), otherwise it must already be strictly
+    decreasing (a path returns its solutions in the order given, and warm-starts
+    each from the previous, larger alpha). The default grid (``None`` returned)
+    needs ``alpha_max`` and is built by the caller.
+    """
+    if alphas is None or (
+        isinstance(alphas, Integral) and not isinstance(alphas, bool)
+    ):
+        size = n_alphas if alphas is None else int(alphas)
+        check_grid_size(size, eps)
+        return None, size
+    check_grid_size(1, eps)
+    grid = np.array(alphas, dtype=np.float64).ravel()
+    if grid.size == 0:
         raise ValueError("alphas must be a non-empty 1-D array.")
-    if not np.all(np.isfinite(alphas)) or np.any(alphas <= 0):
+    if not np.all(np.isfinite(grid)) or np.any(grid <= 0):
         raise ValueError("alphas must be finite and strictly positive.")
-    if np.any(np.diff(alphas) >= 0):
+    if sort:
+        grid = np.unique(grid)[::-1].copy()
+    elif np.any(np.diff(grid) >= 0):
         raise ValueError(
             "alphas must be strictly decreasing: a path warm-starts each solve from "
             "the previous, larger alpha. Sort them with np.sort(alphas)[::-1]."
         )
-    return alphas
-
-
-def _grid(design, y, sample_weight, alphas, n_alphas, eps, loss, quantile,
-          fit_intercept, positive):  # fmt: skip
-    if alphas is not None:
-        return check_alphas(alphas)
-    amax = _alpha_max(design, y, sample_weight, loss, quantile, fit_intercept,
-                      positive)  # fmt: skip
-    return alpha_grid(amax, n_alphas=n_alphas, eps=eps)
+    return np.ascontiguousarray(grid), grid.size
 
 
 def lasso_path(
     X,
     y,
     *,
-    n_alphas=100,
     eps=1e-3,
     alphas=None,
+    n_alphas=100,
     sample_weight=None,
     fit_intercept=True,
     positive=False,
@@ -397,13 +394,14 @@ def lasso_path(
         Training data.
     y : array-like of shape (n_samples,)
         Target.
-    n_alphas : int, default=100
-        Size of the default grid, geometric from :func:`alpha_max` down to
-        ``eps * alpha_max``.
     eps : float, default=1e-3
         Ratio of the smallest to the largest alpha of the default grid, in (0, 1).
-    alphas : array-like of shape (n_alphas,), default=None
-        A strictly decreasing grid to use instead.
+    alphas : int or array-like of shape (n_alphas,), default=None
+        An int is the size of the default grid, geometric from :func:`alpha_max`
+        down to ``eps * alpha_max`` (as in scikit-learn >= 1.7); an array is a
+        strictly decreasing grid to use instead. None: ``n_alphas``.
+    n_alphas : int, default=100
+        Size of the default grid when ``alphas`` is None.
     sample_weight : array-like of shape (n_samples,), default=None
         Non-negative weights.
     fit_intercept : bool, default=True
@@ -433,7 +431,7 @@ def lasso_path(
     >>> from lad import lasso_path
     >>> from lad.datasets import make_sparse_regression
     >>> X, y, _ = make_sparse_regression(n_samples=50, n_features=8, random_state=0)
-    >>> path = lasso_path(X, y, n_alphas=5)
+    >>> path = lasso_path(X, y, alphas=5)
     >>> path.coefs.shape, int(path.n_nonzero[0])
     ((8, 5), 0)
     """
@@ -443,51 +441,36 @@ def lasso_path(
     if selection not in ("cyclic", "random"):
         raise ValueError(f"selection must be 'cyclic' or 'random'; got {selection!r}.")
     # Validate the grid arguments before any pass over X; the default grid itself
-    # needs alpha_max, which comes from the target's null gradient below.
-    grid = alpha_grid(1.0, n_alphas=n_alphas, eps=eps) if alphas is None else None
-    grid = None if alphas is None else check_alphas(alphas)
-    design = as_kernel_inputs(X, fortran=False)
-    n = design.shape[0]
-    problem = prepare_squared(
-        design, normalized_weights(sample_weight, n), fit_intercept=fit_intercept,
-        precompute=precompute, n_solves=n_alphas if grid is None else grid.size,
-    )  # fmt: skip
+    # needs alpha_max, which comes from the target's null gradient.
+    grid, size = resolve_alphas(alphas, n_alphas, eps, sort=False)
+    problem = squared_problem(X, sample_weight, fit_intercept, precompute=precompute,
+                              n_solves=size)  # fmt: skip
     seed = -1
     if selection == "random":
         seed = int(check_random_state(random_state).randint(np.iinfo(np.int32).max))
-    return squared_path(
-        problem, y, grid, n_alphas=n_alphas, eps=eps, positive=positive,
-        max_iter=max_iter, tol=tol, seed=seed,
-    )  # fmt: skip
+    options = squared.Options(max_iter=int(max_iter), tol=float(tol), seed=seed)
+    return squared_path(problem, y, grid, size=size, eps=eps, positive=positive,
+                        options=options)  # fmt: skip
 
 
-def squared_path(problem, y, grid, *, n_alphas, eps, positive, max_iter, tol, seed):
+def squared_path(problem, y, grid, *, size, eps, positive, options):
     """The warm-started path on a prepared problem (``grid=None``: the default)."""
-    yv = readonly(np.ascontiguousarray(y, dtype=np.float64))
-    target = prepare_target(problem, yv)
+    unit = Penalty(1.0, problem.n_features, positive=bool(positive)).unit()
+    tgt = squared.target(problem, y)
     if grid is None:
-        g0 = target.g0
-        top = np.max(g0 if positive else np.abs(g0), initial=0.0)
-        grid = alpha_grid(float(max(top, 0.0)) / problem.n_samples, n_alphas=n_alphas,
-                          eps=eps)  # fmt: skip
-    if problem.gram is not None:
-        return _gram_path(problem, target, grid, positive, max_iter, tol, seed)
-    return _run_path(
-        grid, problem.n_features, "squared",
-        lambda a, w0, b0: solve_lasso(
-            problem, yv, alpha=a, positive=positive, max_iter=max_iter, tol=tol,
-            coef0=w0, seed=seed, target=target,
-        ),
-    )  # fmt: skip
+        grid = alpha_grid(squared.alpha_max(problem, tgt, unit), n_alphas=size, eps=eps)
+    res = squared.path(problem, tgt, grid, unit, options=options)
+    return Path(grid, res.coefs, res.intercepts, res.dual_gaps, res.n_iters,
+                res.converged, "squared")  # fmt: skip
 
 
 def lad_path(
     X,
     y,
     *,
-    n_alphas=100,
     eps=1e-3,
     alphas=None,
+    n_alphas=100,
     quantile=0.5,
     sample_weight=None,
     fit_intercept=True,
@@ -501,13 +484,14 @@ def lad_path(
         Training data.
     y : array-like of shape (n_samples,)
         Target.
-    n_alphas : int, default=100
-        Size of the default grid, geometric from :func:`alpha_max` (absolute loss)
-        down to ``eps * alpha_max``.
     eps : float, default=1e-3
         Ratio of the smallest to the largest alpha of the default grid, in (0, 1).
-    alphas : array-like of shape (n_alphas,), default=None
-        A strictly decreasing grid to use instead.
+    alphas : int or array-like of shape (n_alphas,), default=None
+        An int is the size of the default grid, geometric from :func:`alpha_max`
+        (absolute loss) down to ``eps * alpha_max``; an array is a strictly
+        decreasing grid to use instead. None: ``n_alphas``.
+    n_alphas : int, default=100
+        Size of the default grid when ``alphas`` is None.
     quantile : float, default=0.5
         Quantile of the loss, in (0, 1).
     sample_weight : array-like of shape (n_samples,), default=None
@@ -521,79 +505,38 @@ def lad_path(
     -------
     Path
         ``(alphas, coefs, intercepts, dual_gaps, n_iters)`` and convergence flags.
-        ``n_iters`` counts the exact linear programs solved at each alpha.
+        ``n_iters`` counts the simplex pivots at each alpha.
 
     Notes
     -----
-    Each solve starts its exact stage from the previous solution (its residual signs
-    fix the band of rows, its support seeds the working set of columns); the first
-    starts from zero coefficients and the best intercept, so no warm-start solver
-    (IRLS, CD or interior point) runs at any alpha.
+    The optimal vertex at one alpha is a vertex at every alpha: only its dual values
+    move. Each solve therefore starts the simplex from the previous solution's basis
+    and pivots only where the dual leaves its bounds (parametric programming in
+    alpha, as in Li and Zhu, 2008); the first non-zero solution starts from the null
+    vertex.
 
     Examples
     --------
     >>> from lad import lad_path
     >>> from lad.datasets import make_sparse_regression
     >>> X, y, _ = make_sparse_regression(n_samples=50, n_features=8, random_state=0)
-    >>> path = lad_path(X, y, n_alphas=5)
+    >>> path = lad_path(X, y, alphas=5)
     >>> path.coefs.shape, int(path.n_nonzero[0])
     ((8, 5), 0)
     """
-    _check_common("absolute", quantile)
+    check_loss("absolute", quantile)
     X, y, sample_weight = validate_path_data(X, y, sample_weight)
-    design = as_kernel_inputs(X)
-    grid = _grid(design, y, sample_weight, alphas, n_alphas, eps, "absolute",
-                 quantile, fit_intercept, False)  # fmt: skip
-    n, p = design.shape
-    sw = full_weights(sample_weight, n)
-    usable = usable_columns(design, fit_intercept)
-    _, b_null = null_objective(y, sw, quantile, fit_intercept)
-    amax = alpha_max_absolute(design, y, sw, quantile, fit_intercept, usable)
-
-    def solve(a, w0, b0):
-        res, _ = solve_lad(
-            design, y, sw, alpha=a, tau=quantile, fit_intercept=fit_intercept,
-            tol=tol, coef0=np.zeros(p) if w0 is None else w0,
-            intercept0=b_null if b0 is None else b0, warm=False, usable=usable,
-            alpha_max=amax,
-        )  # fmt: skip
-        return res
-
-    return _run_path(grid, p, "absolute", solve)
+    grid, size = resolve_alphas(alphas, n_alphas, eps, sort=False)
+    problem = absolute_problem(X, y, sample_weight, quantile, fit_intercept)
+    return absolute_path(problem, grid, size=size, eps=eps,
+                         options=absolute.Options(tol=float(tol)))  # fmt: skip
 
 
-def _gram_path(problem, target, grid, positive, max_iter, tol, seed):
-    # The whole grid in one kernel call: per-alpha Python overhead matched the
-    # epochs themselves on small problems.
-    n, p = problem.n_samples, problem.n_features
-    tol_abs = float(tol) * target.y_sq / n
-    coefs = np.zeros((p, grid.size))
-    gaps = np.zeros(grid.size)
-    iters = np.zeros(grid.size, dtype=np.int64)
-    cd_squared_gram_path(
-        problem.gram, target.g0, target.y_sq, n, readonly(np.asarray(grid, float)),
-        bool(positive), int(seed), int(max_iter), tol_abs, coefs, gaps, iters,
-    )  # fmt: skip
-    intercepts = np.zeros(grid.size)
-    if problem.fit_intercept:
-        intercepts = target.ymean - problem.xmean @ coefs
-    return Path(grid, coefs, intercepts, gaps, iters, gaps <= tol_abs, "squared")
-
-
-def _run_path(grid, n_features, loss, solve):
-    k = grid.size
-    coefs = np.zeros((n_features, k))
-    intercepts = np.zeros(k)
-    gaps = np.zeros(k)
-    iters = np.zeros(k, dtype=int)
-    conv = np.zeros(k, dtype=bool)
-    w0, b0 = None, None
-    for i, a in enumerate(grid):
-        res = solve(float(a), w0, b0)
-        coefs[:, i] = res.coef
-        intercepts[i] = res.intercept
-        gaps[i] = res.dual_gap
-        iters[i] = res.n_iter
-        conv[i] = res.converged
-        w0, b0 = res.coef, res.intercept
-    return Path(grid, coefs, intercepts, gaps, iters, conv, loss)
+def absolute_path(problem, grid, *, size, eps, options):
+    """The warm-started exact path on a prepared problem (``grid=None``: default)."""
+    unit = Penalty(1.0, problem.shape[1]).unit()
+    if grid is None:
+        grid = alpha_grid(absolute.alpha_max(problem, unit), n_alphas=size, eps=eps)
+    res = absolute.path(problem, grid, unit, options=options)
+    return Path(grid, res.coefs, res.intercepts, res.dual_gaps, res.n_iters,
+                res.converged, "absolute")  # fmt: skip

@@ -11,8 +11,9 @@ from sklearn.utils.validation import check_is_fitted
 
 from .. import diagnostics
 from .._certificate import rho
+from .._penalty import Penalty
 from .._report import SparsityReport
-from .._solvers._cd import problem_from_stats
+from .._solvers import absolute, squared
 from .._solvers._gram import FoldGrams, gram_pays
 from .._validation import (
     DenseDesign,
@@ -24,25 +25,30 @@ from .._validation import (
     validate_fit_data,
 )
 from ..path import (
-    _alpha_max,
+    absolute_path,
+    absolute_problem,
     alpha_grid,
-    lad_path,
-    lasso_path,
     path_details,
+    resolve_alphas,
     squared_path,
+    squared_problem,
 )
 from ._common import predict_linear, report_names, selection_seed
 
 _COMMON_CONSTRAINTS = {
     "eps": [Interval(Real, 0, 1, closed="neither")],
-    "n_alphas": [Interval(Integral, 1, None, closed="left")],
-    "alphas": ["array-like", None],
+    "n_alphas": [Interval(Integral, 1, None, closed="left"), None],
+    "alphas": [Interval(Integral, 1, None, closed="left"), "array-like", None],
     "fit_intercept": ["boolean"],
     "tol": [Interval(Real, 0, None, closed="left")],
     "cv": ["cv_object"],
     "n_jobs": [Integral, None],
     "alpha_rule": [StrOptions({"min", "1se"})],
 }
+
+
+# The tolerance of the refit at the chosen alpha (scikit-learn's meaning of tol).
+REFIT_TOL = 1e-10
 
 
 def _splits(cv, X, y):
@@ -62,45 +68,32 @@ def _splits(cv, X, y):
 
 
 class _PathCV(RegressorMixin, BaseEstimator):
-    """Shared fit logic: a warm-started path per fold, alpha by CV error, a refit."""
+    """Shared fit logic: a warm-started path per fold, alpha by CV error, a refit.
 
-    _loss = None
+    Subclasses give their loss through four methods: ``_alpha_max`` (the top of the
+    default grid), ``_path_runner`` (a path on a subset of rows), ``_fold_error``
+    and ``_refit`` (the model at the chosen alpha, from the path's solution).
+    """
 
-    def _path(self, X, y, sample_weight, alphas):  # pragma: no cover - abstract
+    def _alpha_max(self, X, y, sample_weight):  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def _path_runner(self, X, y, sample_weight, alphas, folds):  # pragma: no cover
         raise NotImplementedError
 
     def _fold_error(self, y, pred, sample_weight):  # pragma: no cover - abstract
         raise NotImplementedError
 
-    def _path_runner(self, X, y, sample_weight, alphas, folds):
-        """Return ``run(train, test) -> Path``; ``test`` empty means all rows."""
-
-        def run(train, test):
-            if test.size == 0:
-                return self._path(X, y, sample_weight, alphas)
-            sw = None if sample_weight is None else sample_weight[train]
-            return self._path(X[train], y[train], sw, alphas)
-
-        return run
+    def _refit(self, X, y, sample_weight, alpha, coef, intercept):  # pragma: no cover
+        raise NotImplementedError
 
     def _grid(self, X, y, sample_weight):
-        if self.alphas is not None:
-            alphas = np.asarray(self.alphas, dtype=np.float64).ravel()
-            if alphas.size == 0:
-                raise ValueError("alphas must not be empty.")
-            if not np.all(np.isfinite(alphas)) or np.any(alphas <= 0):
-                raise ValueError("alphas must be finite and strictly positive.")
-            # The estimator owns its grid: sort it decreasing, as scikit-learn does.
-            return np.unique(alphas)[::-1]
-        # The squared loss needs one product X'v (any layout); the absolute loss
-        # goes through the column kernels, which need F order.
-        design = as_kernel_inputs(X, fortran=self._loss != "squared")
-        amax = _alpha_max(
-            design, y, sample_weight, self._loss,
-            getattr(self, "quantile", 0.5), self.fit_intercept,
-            getattr(self, "positive", False),
-        )  # fmt: skip
-        return alpha_grid(amax, n_alphas=self.n_alphas, eps=self.eps)
+        n_alphas = 100 if self.n_alphas is None else self.n_alphas
+        grid, size = resolve_alphas(self.alphas, n_alphas, self.eps, sort=True)
+        if grid is not None:
+            return grid
+        return alpha_grid(self._alpha_max(X, y, sample_weight), n_alphas=size,
+                          eps=self.eps)  # fmt: skip
 
     def fit(self, X, y, sample_weight=None):
         """Fit a path on every fold, choose alpha by CV error, and refit on all data.
@@ -166,6 +159,14 @@ class _PathCV(RegressorMixin, BaseEstimator):
         idx = i_min if self.alpha_rule == "min" else i_1se
 
         full = fold_path(np.arange(X.shape[0]), np.arange(0))
+        refit = self._refit(
+            X,
+            y,
+            sample_weight,
+            float(alphas[idx]),
+            full.coefs[:, idx],
+            float(full.intercepts[idx]),
+        )
         self.alphas_ = alphas
         self.alpha_ = float(alphas[idx])
         self.alpha_min_ = float(alphas[i_min])
@@ -179,18 +180,17 @@ class _PathCV(RegressorMixin, BaseEstimator):
         self.selection_frequency_ = np.asarray(
             sum(mask[:, idx].toarray().ravel() for _, mask in out), dtype=np.float64
         ) / len(out)
-        self.coef_ = full.coefs[:, idx].astype(X.dtype)
-        self.intercept_ = (
-            X.dtype.type(full.intercepts[idx]) if self.fit_intercept else 0.0
-        )
-        self.dual_gap_ = float(full.dual_gaps[idx])
-        self.n_iter_ = int(full.n_iters[idx])
-        self._converged = bool(full.converged[idx])
+        self.coef_ = refit.coef.astype(X.dtype)
+        self.intercept_ = X.dtype.type(refit.intercept) if self.fit_intercept else 0.0
+        self.dual_gap_ = float(refit.dual_gap)
+        self.n_iter_ = int(full.n_iters[idx]) + int(refit.n_iter)
+        self._converged = bool(refit.converged)
+        self._gap_tol = float(refit.tol)
         self._certificate = diagnostics.certify(
             X, y, self.coef_.astype(np.float64), float(self.intercept_),
-            alpha=self.alpha_, loss=self._loss, quantile=getattr(self, "quantile", 0.5),
-            sample_weight=sample_weight, fit_intercept=self.fit_intercept,
-            positive=getattr(self, "positive", False),
+            alpha=self.alpha_, loss=self._loss_name,
+            quantile=getattr(self, "quantile", 0.5), sample_weight=sample_weight,
+            fit_intercept=self.fit_intercept, positive=getattr(self, "positive", False),
         )  # fmt: skip
         return self
 
@@ -273,7 +273,7 @@ class _PathCV(RegressorMixin, BaseEstimator):
             coef=np.asarray(self.coef_, dtype=np.float64),
             feature_names=names,
             dual_gap=self.dual_gap_,
-            gap_tol=float("nan"),
+            gap_tol=self._gap_tol,
             kkt_violation=cert["kkt_violation"],
             objective=cert["objective"],
             converged=self._converged,
@@ -382,7 +382,6 @@ class LassoL1CV(_PathCV):
     True
     """
 
-    _loss = "squared"
     _parameter_constraints = {
         **_COMMON_CONSTRAINTS,
         "precompute": ["boolean", StrOptions({"auto"})],
@@ -423,13 +422,21 @@ class LassoL1CV(_PathCV):
         self.selection = selection
         self.alpha_rule = alpha_rule
 
-    def _path(self, X, y, sample_weight, alphas):
-        return lasso_path(
-            X, y, alphas=alphas, sample_weight=sample_weight,
-            fit_intercept=self.fit_intercept, positive=self.positive,
-            precompute=self.precompute, max_iter=self.max_iter, tol=self.tol,
-            selection=self.selection, random_state=self.random_state,
+    _loss_name = "squared"
+
+    def _options(self, tol=None):
+        return squared.Options(
+            max_iter=int(self.max_iter), tol=float(self.tol if tol is None else tol),
+            seed=selection_seed(self.selection, self.random_state),
         )  # fmt: skip
+
+    def _unit(self, n_features):
+        return Penalty(1.0, n_features, positive=bool(self.positive)).unit()
+
+    def _alpha_max(self, X, y, sample_weight):
+        problem = squared_problem(X, sample_weight, self.fit_intercept, light=True)
+        tgt = squared.target(problem, y)
+        return squared.alpha_max(problem, tgt, self._unit(X.shape[1]))
 
     def _path_runner(self, X, y, sample_weight, alphas, folds):
         # Unit-weight dense folds share one X'X: each fold's Gram is the total minus
@@ -439,23 +446,55 @@ class LassoL1CV(_PathCV):
             self.precompute == "auto"
             and gram_pays(n_train, X.shape[1], n_solves=alphas.size)
         )
-        if sp.issparse(X) or sample_weight is not None or not use_gram:
-            return super()._path_runner(X, y, sample_weight, alphas, folds)
-        folds = FoldGrams(as_kernel_inputs(X, fortran=False).X)
-        seed = selection_seed(self.selection, self.random_state)
+        options = self._options()
+
+        def path_on(problem, y_part):
+            return squared_path(problem, y_part, alphas, size=alphas.size, eps=self.eps,
+                                positive=self.positive, options=options)  # fmt: skip
+
+        design = as_kernel_inputs(X, fortran=False)
+        if (
+            not isinstance(design, DenseDesign)
+            or sample_weight is not None
+            or not use_gram
+        ):
+
+            def run(train, test):
+                rows = slice(None) if test.size == 0 else train
+                sw = None if sample_weight is None else sample_weight[rows]
+                problem = squared_problem(X[rows], sw, self.fit_intercept,
+                                          precompute=self.precompute,
+                                          n_solves=alphas.size)  # fmt: skip
+                return path_on(problem, y[rows])
+
+            return run
+        fold_grams = FoldGrams(design.X)
 
         def run(train, test):
-            X_tr, stats = folds.stats(train, test, self.fit_intercept)
-            problem = problem_from_stats(
-                DenseDesign(readonly(X_tr)), np.empty(0), self.fit_intercept, *stats
-            )
-            return squared_path(
-                problem, y[train], alphas, n_alphas=alphas.size, eps=self.eps,
-                positive=self.positive, max_iter=self.max_iter, tol=self.tol,
-                seed=seed,
+            X_tr, stats = fold_grams.stats(train, test, self.fit_intercept)
+            xmean, col_sq, gram = stats
+            problem = squared.problem_from_stats(
+                DenseDesign(readonly(X_tr)), readonly(np.empty(0)), self.fit_intercept,
+                xmean, col_sq, gram,
             )  # fmt: skip
+            return path_on(problem, y[train])
 
         return run
+
+    def _refit(self, X, y, sample_weight, alpha, coef, intercept):
+        # The path stops each alpha at `tol`; the refit goes on from there to a
+        # tight gap, so that weights and repeated rows give the same model.
+        problem = squared_problem(X, sample_weight, self.fit_intercept,
+                                  precompute=self.precompute)  # fmt: skip
+        tgt = squared.target(problem, y)
+        return squared.solve(
+            problem,
+            tgt,
+            alpha,
+            self._unit(X.shape[1]),
+            coef0=coef,
+            options=self._options(min(self.tol, REFIT_TOL)),
+        )
 
     def _fold_error(self, y, pred, sample_weight):
         err = (y[:, None] - pred) ** 2
@@ -562,7 +601,6 @@ class LADRegressorCV(_PathCV):
     True
     """
 
-    _loss = "absolute"
     _parameter_constraints = {
         **_COMMON_CONSTRAINTS,
         "quantile": [Interval(Real, 0, 1, closed="neither")],
@@ -591,11 +629,39 @@ class LADRegressorCV(_PathCV):
         self.n_jobs = n_jobs
         self.alpha_rule = alpha_rule
 
-    def _path(self, X, y, sample_weight, alphas):
-        return lad_path(
-            X, y, alphas=alphas, quantile=self.quantile, sample_weight=sample_weight,
-            fit_intercept=self.fit_intercept, tol=self.tol,
-        )  # fmt: skip
+    _loss_name = "absolute"
+
+    def _unit(self, n_features):
+        return Penalty(1.0, n_features).unit()
+
+    def _alpha_max(self, X, y, sample_weight):
+        problem = absolute_problem(
+            X, y, sample_weight, self.quantile, self.fit_intercept
+        )
+        return absolute.alpha_max(problem, self._unit(X.shape[1]))
+
+    def _path_runner(self, X, y, sample_weight, alphas, folds):
+        options = absolute.Options(tol=float(self.tol))
+
+        def run(train, test):
+            rows = slice(None) if test.size == 0 else train
+            sw = None if sample_weight is None else sample_weight[rows]
+            problem = absolute_problem(X[rows], y[rows], sw, self.quantile,
+                                       self.fit_intercept)  # fmt: skip
+            return absolute_path(problem, alphas, size=alphas.size, eps=self.eps,
+                                 options=options)  # fmt: skip
+
+        return run
+
+    def _refit(self, X, y, sample_weight, alpha, coef, intercept):
+        # The path's solutions are exact vertices already: certify, do not re-solve.
+        problem = absolute_problem(
+            X, y, sample_weight, self.quantile, self.fit_intercept
+        )
+        res = absolute.solve(problem, alpha, self._unit(X.shape[1]),
+                             start=(coef, intercept),
+                             options=absolute.Options(tol=float(self.tol)))  # fmt: skip
+        return res
 
     def _fold_error(self, y, pred, sample_weight):
         return np.average(rho(y[:, None] - pred, self.quantile), axis=0,

@@ -6,8 +6,9 @@ import numpy as np
 from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.utils.validation import check_is_fitted
 
+from .._penalty import Penalty
 from .._report import SparsityReport
-from .._solvers._lad import solve_lad
+from .._solvers import absolute
 from .._validation import (
     Interval,
     StrOptions,
@@ -206,26 +207,31 @@ class LADRegressor(RegressorMixin, BaseEstimator):
         X, y, sample_weight = validate_fit_data(
             self, X, y, sample_weight, multi_output=False
         )
-        n_samples = X.shape[0]
-        design = as_kernel_inputs(X)
-        sw = full_weights(sample_weight, n_samples)
-        coef0, intercept0 = None, None
+        n_samples, n_features = X.shape
+        problem = absolute.prepare(
+            as_kernel_inputs(X), y, full_weights(sample_weight, n_samples),
+            tau=float(self.quantile), fit_intercept=bool(self.fit_intercept),
+        )  # fmt: skip
+        alpha = float(self.alpha)
+        unit = Penalty(alpha, n_features).unit()
+        start = None
         if self.warm_start and getattr(self, "coef_", None) is not None:
-            if self.coef_.shape == (X.shape[1],):
-                coef0, intercept0 = self.coef_.astype(np.float64), self.intercept_
-        res, info = solve_lad(
-            design,
-            y,
-            sw,
-            alpha=float(self.alpha),
-            tau=float(self.quantile),
-            fit_intercept=bool(self.fit_intercept),
-            solver=self.solver,
-            max_iter=int(self.max_iter),
-            tol=float(self.tol),
-            coef0=coef0,
-            intercept0=intercept0,
-        )
+            if self.coef_.shape == (n_features,):
+                start = (self.coef_.astype(np.float64), float(self.intercept_))
+        options = absolute.Options(tol=float(self.tol), max_iter=int(self.max_iter))
+        res = absolute.solve(problem, alpha, unit, solver=self.solver, start=start,
+                             options=options)  # fmt: skip
+        coef = res.coef.astype(X.dtype)
+        intercept = X.dtype.type(res.intercept) if self.fit_intercept else 0.0
+        if X.dtype != np.float64:
+            # Certify what is returned: the coefficients rounded to X's dtype, with
+            # the solver's dual point (still feasible) as the bound.
+            cert = absolute.certificate(
+                problem, coef.astype(np.float64), float(intercept), alpha, unit,
+                dual=res.dual,
+            )  # fmt: skip
+            res.dual_gap = cert["gap"]
+            res.objective = cert["objective"]
         warn_if_unconverged(
             self,
             res,
@@ -233,8 +239,6 @@ class LADRegressor(RegressorMixin, BaseEstimator):
             "tolerance, a sign of an ill-conditioned or badly scaled X; rescale the "
             "features or loosen `tol`.",
         )
-        coef = res.coef.astype(X.dtype)
-        intercept = X.dtype.type(res.intercept) if self.fit_intercept else 0.0
         check_finite_result(coef, intercept)
         self.coef_ = coef
         self.intercept_ = intercept
@@ -246,12 +250,12 @@ class LADRegressor(RegressorMixin, BaseEstimator):
         )
         self._result = res
         self._info = {
-            "objective": info["objective"],
-            "n_zero_residuals": int(info["zero_set"].size),
+            "objective": res.objective,
+            "n_zero_residuals": res.details.get("zero residuals", 0),
             "residual_quantiles": np.quantile(residuals, RESIDUAL_QUANTILES),
-            "unique": bool(info["unique"]),
-            "dual_infeasibility": float(info["dual_infeasibility"]),
-            "n_lp": int(info["n_lp"]),
+            "unique": res.details.get("unique", False),
+            "dual_infeasibility": float(res.kkt),
+            "n_pivots": res.details.get("pivots", 0),
         }
         return self
 
@@ -336,7 +340,7 @@ class LADRegressor(RegressorMixin, BaseEstimator):
                 "residual quantiles": q,
                 "unique optimum": "certified" if info["unique"] else "not certified",
                 "solver": self.solver_,
-                "linear programs": info["n_lp"],
+                "simplex pivots": info["n_pivots"],
             },
         )
 

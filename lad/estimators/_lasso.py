@@ -9,9 +9,11 @@ from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.utils.validation import check_is_fitted
 
 from .. import diagnostics
+from .._penalty import Penalty
 from .._report import SparsityReport
-from .._solvers._cd import prepare_squared, solve_lasso
+from .._solvers import squared
 from .._validation import (
+    DenseDesign,
     Interval,
     StrOptions,
     as_kernel_inputs,
@@ -198,28 +200,33 @@ default="auto"
             sample_weight = None  # a constant weight does not change the optimum
         X, y, sample_weight = validate_fit_data(self, X, y, sample_weight)
         n_samples, n_features = X.shape
-        design = as_kernel_inputs(X, fortran=False)  # prepare_squared picks
+        design = as_kernel_inputs(X, fortran=False)  # squared.prepare picks
         sw = normalized_weights(sample_weight, n_samples)
-        problem = prepare_squared(
+        problem = squared.prepare(
             design, sw, fit_intercept=self.fit_intercept, precompute=self.precompute
+        )
+        alpha = float(self.alpha)
+        unit = Penalty(alpha, n_features, positive=bool(self.positive)).unit()
+        options = squared.Options(
+            max_iter=int(self.max_iter),
+            tol=float(self.tol),
+            seed=selection_seed(self.selection, self.random_state),
         )
 
         Y = y.reshape(n_samples, -1)
         n_targets = Y.shape[1]
         coef0 = self._warm_coef(n_targets, n_features)
-        seed = selection_seed(self.selection, self.random_state)
         results = []
         for k in range(n_targets):
-            res = solve_lasso(
-                problem,
-                np.ascontiguousarray(Y[:, k]),
-                alpha=float(self.alpha),
-                positive=bool(self.positive),
-                max_iter=int(self.max_iter),
-                tol=float(self.tol),
-                seed=seed,
+            tgt = squared.target(problem, Y[:, k])
+            res = squared.solve(
+                problem, tgt, alpha, unit, options=options,
                 coef0=None if coef0 is None else coef0[k],
-            )
+            )  # fmt: skip
+            if X.dtype != np.float64:
+                # Certify what is returned: the coefficients rounded to X's dtype.
+                rounded = res.coef.astype(X.dtype).astype(np.float64)
+                res.dual_gap = squared.certificate(problem, tgt, rounded, alpha, unit)
             warn_if_unconverged(self, res, target=k if n_targets > 1 else None)
             results.append(res)
 
@@ -231,7 +238,11 @@ default="auto"
         # A float32 X was converted once for the solver; measuring on that copy
         # avoids a second float64 copy of X inside the certificate.
         X_measure = X
-        if not sp.issparse(X) and X.dtype != np.float64:
+        if (
+            isinstance(problem.design, DenseDesign)
+            and X.dtype != np.float64
+            and problem.col_scale is None
+        ):
             X_measure = problem.design.X
         self._report_stats = [
             self._measure(X_measure, Y[:, k], coef[k], intercept[k], sample_weight)
