@@ -5,29 +5,28 @@ import pytest
 import scipy.sparse as sp
 
 from lad import LassoL1
-from lad._solvers import _cd, _working_set
+from lad._solvers import squared
+from lad._solvers._working_set import WorkingSetOptions
 from tests._oracle import lasso_alpha_max, lasso_kkt, lasso_objective, make_problem
+from tests._solvers._helpers import squared_fit
 
 
 @pytest.mark.parametrize("layout", ["dense", "csc"])
 @pytest.mark.parametrize("positive", [False, True])
 @pytest.mark.parametrize("weighted", [False, True])
 @pytest.mark.parametrize("ratio", [0.3, 0.03])
-def test_same_optimum_with_and_without_working_sets(
-    layout, positive, weighted, ratio, monkeypatch
-):
+def test_same_optimum_with_and_without_working_sets(layout, positive, weighted, ratio):
     X, y = make_problem(60, 400, seed=3, density=None if layout == "dense" else 0.2)
     sw = np.random.default_rng(3).uniform(0.5, 2, 60) if weighted else None
     alpha = ratio * lasso_alpha_max(X, y, sw, positive=positive)
-    kw = dict(alpha=alpha, positive=positive, tol=1e-12, max_iter=200_000)
-    assert X.shape[1] > _cd.WS_MIN_FEATURES
-    ws = LassoL1(**kw).fit(X, y, sample_weight=sw)
-    monkeypatch.setattr(_cd, "WS_MIN_FEATURES", 10**9)
-    plain = LassoL1(**kw).fit(X, y, sample_weight=sw)
-    f_ws = lasso_objective(X, y, ws.coef_, ws.intercept_, alpha, sw)
-    f_plain = lasso_objective(X, y, plain.coef_, plain.intercept_, alpha, sw)
+    kw = dict(sample_weight=sw, positive=positive, tol=1e-12, max_iter=200_000)
+    assert X.shape[1] > squared.WS_MIN_FEATURES
+    ws = squared_fit(X, y, alpha, **kw)
+    plain = squared_fit(X, y, alpha, working_sets=False, **kw)
+    f_ws = lasso_objective(X, y, ws.coef, ws.intercept, alpha, sw)
+    f_plain = lasso_objective(X, y, plain.coef, plain.intercept, alpha, sw)
     assert f_ws == pytest.approx(f_plain, rel=1e-10)
-    assert lasso_kkt(X, y, ws.coef_, ws.intercept_, alpha, sample_weight=sw,
+    assert lasso_kkt(X, y, ws.coef, ws.intercept, alpha, sample_weight=sw,
                      positive=positive) <= 1e-6 * alpha  # fmt: skip
 
 
@@ -50,23 +49,21 @@ def test_screening_never_drops_an_active_feature():
 @pytest.mark.parametrize("layout", ["dense", "csc"])
 @pytest.mark.parametrize("positive", [False, True])
 @pytest.mark.parametrize("weighted", [False, True])
-def test_stall_fallback_reaches_the_same_optimum(
-    layout, positive, weighted, monkeypatch
-):
-    # STALL_RATIO = 0 takes the doubling branch at every outer iteration (the
+def test_stall_fallback_reaches_the_same_optimum(layout, positive, weighted):
+    # stall_ratio = 0 takes the doubling branch at every outer iteration (the
     # working set grows geometrically whatever the support), the fallback that
     # guarantees progress; it must land on the same optimum as the default rule.
     X, y = make_problem(60, 400, seed=7, density=None if layout == "dense" else 0.2)
     sw = np.random.default_rng(7).uniform(0.5, 2, 60) if weighted else None
     alpha = 0.05 * lasso_alpha_max(X, y, sw, positive=positive)
-    kw = dict(alpha=alpha, positive=positive, tol=1e-12, max_iter=200_000)
-    ref = LassoL1(**kw).fit(X, y, sample_weight=sw)
-    monkeypatch.setattr(_working_set, "STALL_RATIO", 0.0)
-    grown = LassoL1(**kw).fit(X, y, sample_weight=sw)
-    f_ref = lasso_objective(X, y, ref.coef_, ref.intercept_, alpha, sw)
-    f_grown = lasso_objective(X, y, grown.coef_, grown.intercept_, alpha, sw)
+    kw = dict(sample_weight=sw, positive=positive, tol=1e-12, max_iter=200_000)
+    ref = squared_fit(X, y, alpha, **kw)
+    grown = squared_fit(X, y, alpha, ws_options=WorkingSetOptions(stall_ratio=0.0),
+                        **kw)  # fmt: skip
+    f_ref = lasso_objective(X, y, ref.coef, ref.intercept, alpha, sw)
+    f_grown = lasso_objective(X, y, grown.coef, grown.intercept, alpha, sw)
     assert f_grown == pytest.approx(f_ref, rel=1e-10)
-    assert lasso_kkt(X, y, ref.coef_, ref.intercept_, alpha, sample_weight=sw,
+    assert lasso_kkt(X, y, ref.coef, ref.intercept, alpha, sample_weight=sw,
                      positive=positive) <= 1e-6 * alpha  # fmt: skip
 
 

@@ -209,7 +209,7 @@ def test_report_details():
     assert rep.details["zero residuals"] >= 4  # a vertex: at least p + 1 exact fits
     assert "residual quantiles" in str(rep) and "unique optimum" in str(rep)
     assert rep.converged and rep.dual_gap <= rep.gap_tol
-    assert m.solver_ in ("irls+lp", "cd+lp", "ipm+vertex", "ipm+lp")
+    assert m.solver_ in ("simplex", "irls+simplex", "cd+simplex", "ipm+simplex")
 
 
 # --- errors and plumbing --------------------------------------------------------------
