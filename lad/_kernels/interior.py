@@ -57,20 +57,63 @@ def _chol_solve(U, rhs, out):
 
 
 @njit(cache=True, nogil=True)
-def _direction(A, d, q, rp, U, dbeta, Adb, da, buf_k):
+def _at_dense(A, v, out):
+    """``out = A' v``."""
+    out[:] = A.T @ v
+
+
+@njit(cache=True, nogil=True)
+def _a_dense(A, v, out):
+    """``out = A v``."""
+    out[:] = A @ v
+
+
+@njit(cache=True, nogil=True)
+def _at_csr(data, indices, indptr, v, out):
+    out[:] = 0.0
+    for i in range(indptr.shape[0] - 1):
+        vi = v[i]
+        if vi != 0.0:
+            for p in range(indptr[i], indptr[i + 1]):
+                out[indices[p]] += data[p] * vi
+
+
+@njit(cache=True, nogil=True)
+def _a_csr(data, indices, indptr, v, out):
+    for i in range(indptr.shape[0] - 1):
+        acc = 0.0
+        for p in range(indptr[i], indptr[i + 1]):
+            acc += data[p] * v[indices[p]]
+        out[i] = acc
+
+
+@njit(cache=True, nogil=True)
+def _direction_dense(A, d, q, rp, U, dbeta, Adb, da, tmp):
     """Newton direction for a right-hand side ``q``: ``dbeta``, ``A dbeta``, ``da``.
 
     ``A'D A dbeta = A'(d q) - rp`` and ``da = d (q - A dbeta)``, so that
     ``A' da = rp``.
     """
-    m = q.shape[0]
-    for i in range(m):
+    for i in range(q.shape[0]):
         da[i] = d[i] * q[i]
-    buf_k[:] = A.T @ da
-    buf_k -= rp
-    _chol_solve(U, buf_k, dbeta)
-    Adb[:] = A @ dbeta
-    for i in range(m):
+    _at_dense(A, da, tmp)
+    tmp -= rp
+    _chol_solve(U, tmp, dbeta)
+    _a_dense(A, dbeta, Adb)
+    for i in range(q.shape[0]):
+        da[i] = d[i] * (q[i] - Adb[i])
+
+
+@njit(cache=True, nogil=True)
+def _direction_csr(data, indices, indptr, d, q, rp, U, dbeta, Adb, da, tmp):
+    """CSR twin of :func:`_direction_dense`."""
+    for i in range(q.shape[0]):
+        da[i] = d[i] * q[i]
+    _at_csr(data, indices, indptr, da, tmp)
+    tmp -= rp
+    _chol_solve(U, tmp, dbeta)
+    _a_csr(data, indices, indptr, dbeta, Adb)
+    for i in range(q.shape[0]):
         da[i] = d[i] * (q[i] - Adb[i])
 
 
@@ -97,30 +140,21 @@ def _max_step_box(a, s, da):
 
 
 @njit(cache=True, nogil=True)
-def fn_step_dense(A, c, b, U, a, s, beta, z, w, d, buf_m, buf_k):
-    """One Mehrotra predictor-corrector step; ``a, s, beta, z, w`` updated in place.
-
-    ``U`` is the upper Cholesky factor (F-ordered) of ``A' D A`` for the scaling
-    ``d`` of :func:`fn_scale_dense`. ``buf_m`` is scratch of shape ``(9, m)`` and
-    ``buf_k`` of shape ``(3, k)``. Returns ``(gap, step_primal, step_dual)`` where
-    ``gap = a'z + s'w`` is the duality gap after the step (the iterates stay
-    feasible up to rounding, which the residuals ``rp`` and ``rd`` correct).
-    """
-    m = a.shape[0]
-    q, da, dz, dw, Adb, rd = buf_m[0], buf_m[1], buf_m[2], buf_m[3], buf_m[4], buf_m[5]
-    da_aff, dz_aff, dw_aff = buf_m[6], buf_m[7], buf_m[8]
-    rp, dbeta, tmp = buf_k[0], buf_k[1], buf_k[2]
-    rp[:] = A.T @ a
-    for j in range(rp.shape[0]):
-        rp[j] = b[j] - rp[j]
-    rd[:] = A @ beta
+def _predictor_rhs(c, a, s, z, w, rd, q):
+    """``rd = c - A beta - w + z`` (``rd`` holds ``A beta`` on entry) and the
+    affine-scaling right-hand side ``q``; returns ``mu = a'z + s'w``."""
     mu = 0.0
-    for i in range(m):
+    for i in range(a.shape[0]):
         rd[i] = c[i] - rd[i] - w[i] + z[i]
         q[i] = rd[i] + w[i] - z[i]  # affine scaling: centring target 0
         mu += a[i] * z[i] + s[i] * w[i]
-    # Predictor (affine-scaling) direction.
-    _direction(A, d, q, rp, U, dbeta, Adb, da_aff, tmp)
+    return mu
+
+
+@njit(cache=True, nogil=True)
+def _corrector_rhs(a, s, z, w, rd, da_aff, dz_aff, dw_aff, mu, dz, dw, q):
+    """Step lengths of the predictor, Mehrotra's centring and the corrector's rhs."""
+    m = a.shape[0]
     for i in range(m):
         dz_aff[i] = -z[i] - z[i] * da_aff[i] / a[i]
         dw_aff[i] = -w[i] + w[i] * da_aff[i] / s[i]
@@ -141,7 +175,12 @@ def fn_step_dense(A, c, b, U, a, s, beta, z, w, d, buf_m, buf_k):
         dz[i] = t1  # the centring terms, until the direction is known
         dw[i] = t2
         q[i] = rd[i] - t2 / s[i] + t1 / a[i]
-    _direction(A, d, q, rp, U, dbeta, Adb, da, tmp)
+
+
+@njit(cache=True, nogil=True)
+def _take_step(a, s, beta, z, w, da, dz, dw, dbeta):
+    """Complete the directions, take the steps; returns ``(gap, step_p, step_d)``."""
+    m = a.shape[0]
     for i in range(m):
         dz[i] = (dz[i] - z[i] * da[i]) / a[i]
         dw[i] = (dw[i] + w[i] * da[i]) / s[i]
@@ -157,3 +196,74 @@ def fn_step_dense(A, c, b, U, a, s, beta, z, w, d, buf_m, buf_k):
     for j in range(beta.shape[0]):
         beta[j] += step_d * dbeta[j]
     return gap, step_p, step_d
+
+
+@njit(cache=True, nogil=True)
+def fn_step_dense(A, c, b, U, a, s, beta, z, w, d, buf_m, buf_k):
+    """One Mehrotra predictor-corrector step; ``a, s, beta, z, w`` updated in place.
+
+    ``U`` is the upper Cholesky factor (F-ordered) of ``A' D A`` for the scaling
+    ``d`` of :func:`fn_scale_dense`. ``buf_m`` is scratch of shape ``(9, m)`` and
+    ``buf_k`` of shape ``(3, k)``. Returns ``(gap, step_primal, step_dual)`` where
+    ``gap = a'z + s'w`` is the duality gap after the step (the iterates stay
+    feasible up to rounding, which the residuals ``rp`` and ``rd`` correct).
+    """
+    q, da, dz, dw, Adb, rd = buf_m[0], buf_m[1], buf_m[2], buf_m[3], buf_m[4], buf_m[5]
+    da_aff, dz_aff, dw_aff = buf_m[6], buf_m[7], buf_m[8]
+    rp, dbeta, tmp = buf_k[0], buf_k[1], buf_k[2]
+    _at_dense(A, a, rp)
+    for j in range(rp.shape[0]):
+        rp[j] = b[j] - rp[j]
+    _a_dense(A, beta, rd)
+    mu = _predictor_rhs(c, a, s, z, w, rd, q)
+    # Both directions: A'D A dbeta = A'(d q) - rp, da = d (q - A dbeta).
+    _direction_dense(A, d, q, rp, U, dbeta, Adb, da_aff, tmp)
+    _corrector_rhs(a, s, z, w, rd, da_aff, dz_aff, dw_aff, mu, dz, dw, q)
+    _direction_dense(A, d, q, rp, U, dbeta, Adb, da, tmp)
+    return _take_step(a, s, beta, z, w, da, dz, dw, dbeta)
+
+
+@njit(cache=True, nogil=True)
+def fn_normal_csr(data, indices, indptr, d, G):
+    """``G = A' D A`` (upper triangle; the rest is left as it was) for a CSR ``A``.
+
+    Each row adds ``d_i`` times the outer product of its stored entries: the cost is
+    ``sum_i nnz_i^2``, so a sparse design never forms a dense copy.
+    """
+    k = G.shape[0]
+    for r in range(k):
+        for c in range(r, k):
+            G[r, c] = 0.0
+    for i in range(indptr.shape[0] - 1):
+        di = d[i]
+        for p in range(indptr[i], indptr[i + 1]):
+            vp = di * data[p]
+            jp = indices[p]
+            for q in range(indptr[i], indptr[i + 1]):
+                jq = indices[q]
+                if jq >= jp:
+                    G[jp, jq] += vp * data[q]
+
+
+@njit(cache=True, nogil=True)
+def fn_scale(a, s, z, w, d):
+    """Newton scaling ``d = 1 / (z/a + w/s)`` (layout-free)."""
+    for i in range(a.shape[0]):
+        d[i] = 1.0 / (z[i] / a[i] + w[i] / s[i])
+
+
+@njit(cache=True, nogil=True)
+def fn_step_csr(data, indices, indptr, c, b, U, a, s, beta, z, w, d, buf_m, buf_k):
+    """CSR twin of :func:`fn_step_dense`; only the products with ``A`` differ."""
+    q, da, dz, dw, Adb, rd = buf_m[0], buf_m[1], buf_m[2], buf_m[3], buf_m[4], buf_m[5]
+    da_aff, dz_aff, dw_aff = buf_m[6], buf_m[7], buf_m[8]
+    rp, dbeta, tmp = buf_k[0], buf_k[1], buf_k[2]
+    _at_csr(data, indices, indptr, a, rp)
+    for j in range(rp.shape[0]):
+        rp[j] = b[j] - rp[j]
+    _a_csr(data, indices, indptr, beta, rd)
+    mu = _predictor_rhs(c, a, s, z, w, rd, q)
+    _direction_csr(data, indices, indptr, d, q, rp, U, dbeta, Adb, da_aff, tmp)
+    _corrector_rhs(a, s, z, w, rd, da_aff, dz_aff, dw_aff, mu, dz, dw, q)
+    _direction_csr(data, indices, indptr, d, q, rp, U, dbeta, Adb, da, tmp)
+    return _take_step(a, s, beta, z, w, da, dz, dw, dbeta)

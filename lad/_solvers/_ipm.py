@@ -25,11 +25,19 @@ values lie deepest inside the box: the basis from which the simplex
 """
 
 import numpy as np
+import scipy.sparse as sp
 from scipy.linalg import solve_triangular
 from scipy.linalg.blas import dsyrk
 from scipy.linalg.lapack import dpotrf
 
-from .._kernels.interior import fn_scale_dense, fn_step_dense
+from .._kernels.interior import (
+    fn_normal_csr,
+    fn_scale,
+    fn_scale_dense,
+    fn_step_csr,
+    fn_step_dense,
+)
+from .._validation import readonly
 
 # The interior point method stops at this duality gap relative to the null objective:
 # close enough that the rows strictly inside the box are the basis.
@@ -82,14 +90,57 @@ def build_lp(X, y, sw, usable, *, lam, tau, fit_intercept):
     return A, c, b, a0, rows, scale, pen_cols
 
 
-def _cholesky(B, diag=None):
-    """Upper Cholesky factor (F-ordered) of ``B'B + diag(diag)``, or None if not
-    positive definite. ``diag`` may be shorter than ``B``'s width (zeros after)."""
+def _cholesky(B, diag=None, cols=None):
+    """Upper Cholesky factor (F-ordered) of ``B'B + D``, or None if not positive
+    definite; ``D`` adds ``diag`` to the diagonal entries ``cols``."""
     G = dsyrk(1.0, B.T, trans=0, lower=0)
     if diag is not None and diag.size:
-        idx = np.arange(diag.size)
-        G[idx, idx] += diag
+        G[cols, cols] += diag
     U, info = dpotrf(G, lower=0, clean=0, overwrite_a=1)
+    return U if info == 0 else None
+
+
+def build_lp_sparse(X, y, sw, usable, *, lam, tau, fit_intercept):
+    """:func:`build_lp` for a sparse ``X``: ``A`` as read-only CSR arrays.
+
+    Returns ``((data, indices, indptr), c, b, a0, rows, scale, pen_cols, shape)``.
+    """
+    rows = np.flatnonzero(sw > 0)
+    sw_r = sw[rows]
+    n_r, p_u = rows.size, usable.size
+    k = p_u + int(fit_intercept)
+    pen_cols = np.flatnonzero(lam > 0)
+    n_pen = pen_cols.size
+    Xr = sp.csr_matrix(X)[rows][:, usable]
+    blocks = [sp.diags(sw_r) @ Xr]
+    if fit_intercept:
+        blocks.append(sp.csr_matrix(sw_r[:, None]))
+    A = sp.hstack(blocks).tocsr()
+    c = np.zeros(n_r + n_pen)
+    c[:n_r] = sw_r * y[rows]
+    b = (1.0 - tau) * np.asarray(A.sum(axis=0)).ravel()
+    a0 = np.full(n_r + n_pen, 1.0 - tau)
+    if n_pen:
+        P = sp.csr_matrix((2.0 * lam[pen_cols], (np.arange(n_pen), pen_cols)),
+                          shape=(n_pen, k))  # fmt: skip
+        A = sp.vstack([A, P]).tocsr()
+        b[pen_cols] += lam[pen_cols]
+        a0[n_r:] = 0.5
+    scale = np.sqrt(np.asarray(A.multiply(A).sum(axis=0)).ravel())
+    scale[scale == 0] = 1.0
+    A = (A @ sp.diags(1.0 / scale)).tocsr()
+    A.sort_indices()
+    arrays = (
+        readonly(np.ascontiguousarray(A.data, dtype=np.float64)),
+        readonly(np.ascontiguousarray(A.indices, dtype=np.int32)),
+        readonly(np.ascontiguousarray(A.indptr, dtype=np.int32)),
+    )
+    return arrays, c, b / scale, a0, rows, scale, pen_cols, A.shape
+
+
+def _factor(G):
+    """Upper Cholesky factor of the F-ordered ``G`` (upper triangle filled)."""
+    U, info = dpotrf(G, lower=0, clean=1, overwrite_a=0)
     return U if info == 0 else None
 
 
@@ -97,26 +148,40 @@ def ipm_lad(X, y, sw, usable, *, lam, tau, fit_intercept, gap_tol,
             max_iter=IPM_MAX_ITER):  # fmt: skip
     """Interior point solution of the LAD / quantile LP to an absolute gap.
 
-    ``gap_tol`` is in the LP's units (``(W/2) P``); ``lam`` the LP's L1 weight of
-    each usable column. Returns a dict with ``coef``, ``intercept``, ``theta``
-    (distance of each data row's ``a_i`` to the box ends, 0 for rows of zero
-    weight), ``theta_pen`` (the same for each pseudo-row), ``pen_cols`` (their
+    ``X`` is dense or sparse (CSR kernels, normal equations formed from the stored
+    entries only). ``gap_tol`` is in the LP's units (``(W/2) P``); ``lam`` the LP's
+    L1 weight of each usable column. Returns a dict with ``coef``, ``intercept``,
+    ``theta`` (distance of each data row's ``a_i`` to the box ends, 0 for rows of
+    zero weight), ``theta_pen`` (the same for each pseudo-row), ``pen_cols`` (their
     columns, as positions in ``usable``), ``gap`` and ``n_iter``; or None when
     ``A'A`` is singular (collinear unpenalised columns).
     """
     n, p = X.shape
-    A, c, b, a, rows, scale, pen_cols = build_lp(
-        X, y, sw, usable, lam=lam, tau=tau, fit_intercept=fit_intercept
-    )
-    m, k = A.shape
+    kw = dict(lam=lam, tau=tau, fit_intercept=fit_intercept)
+    sparse = sp.issparse(X)
+    if sparse:
+        csr, c, b, a, rows, scale, pen_cols, (m, k) = build_lp_sparse(
+            X, y, sw, usable, **kw
+        )
+        G = np.zeros((k, k), order="F")
+        fn_normal_csr(*csr, np.ones(m), G)
+        U = _factor(G)
+        Atc = np.asarray(sp.csr_matrix((csr[0], csr[1], csr[2]), shape=(m, k)).T @ c)
+    else:
+        A, c, b, a, rows, scale, pen_cols = build_lp(X, y, sw, usable, **kw)
+        m, k = A.shape
+        U = _cholesky(A)
+        Atc = A.T @ c
     # Start from least squares (Portnoy and Koenker): A'A beta = A'c. The columns
     # have unit norm, so a tiny pivot means (numerically) collinear columns, which
-    # leave the coefficients undetermined: the LP route handles those.
-    U = _cholesky(A)
+    # leave the coefficients undetermined: another warm start handles those.
     if U is None or np.min(np.abs(np.diag(U))) ** 2 < SINGULAR_PIVOT:
         return None
-    beta = solve_triangular(U, solve_triangular(U, A.T @ c, trans="T"))
-    r = c - A @ beta
+    beta = solve_triangular(U, solve_triangular(U, Atc, trans="T"))
+    if sparse:
+        r = c - sp.csr_matrix((csr[0], csr[1], csr[2]), shape=(m, k)) @ beta
+    else:
+        r = c - A @ beta
     s = 1.0 - a
     buf_m = np.zeros((9, m))
     buf_k = np.zeros((3, k))
@@ -125,19 +190,30 @@ def ipm_lad(X, y, sw, usable, *, lam, tau, fit_intercept, gap_tol,
     z = np.maximum(-r, 0.0) + shift
     d = np.empty(m)
     n_r = rows.size
-    B = np.empty((n_r, k))
-    # Each pseudo-row has one entry, on the diagonal: its part of A'DA is diagonal.
-    pen_sq = A[n_r + np.arange(m - n_r), np.arange(m - n_r)] ** 2
+    if not sparse:
+        B = np.empty((n_r, k))
+        # Pseudo-row j has one entry, in column pen_cols[j]: its share of A'DA is
+        # diagonal.
+        pen_sq = A[n_r + np.arange(m - n_r), pen_cols] ** 2
     gap = float(a @ z + s @ w)
     n_iter = 0
     while gap > gap_tol and n_iter < max_iter:
-        fn_scale_dense(A, a, s, z, w, d, B)
-        U = _cholesky(B, d[n_r:] * pen_sq)
+        if sparse:
+            fn_scale(a, s, z, w, d)
+            fn_normal_csr(*csr, d, G)
+            U = _factor(G)
+        else:
+            fn_scale_dense(A, a, s, z, w, d, B)
+            U = _cholesky(B, d[n_r:] * pen_sq, pen_cols)
         if U is None:  # rounding at the end of the path: keep the current point
             break
         n_iter += 1
-        gap, step_p, step_d = fn_step_dense(A, c, b, U, a, s, beta, z, w, d,
-                                            buf_m, buf_k)  # fmt: skip
+        if sparse:
+            gap, step_p, step_d = fn_step_csr(*csr, c, b, U, a, s, beta, z, w, d,
+                                              buf_m, buf_k)  # fmt: skip
+        else:
+            gap, step_p, step_d = fn_step_dense(A, c, b, U, a, s, beta, z, w, d,
+                                                buf_m, buf_k)  # fmt: skip
         if max(step_p, step_d) < MIN_STEP:
             break
     beta /= scale
