@@ -67,23 +67,47 @@ def free_columns(pen):
     return (pen[:, L1] == 0) & np.isneginf(pen[:, LOWER]) & np.isposinf(pen[:, UPPER])
 
 
+def _column_max(X):
+    if sp.issparse(X):
+        return np.asarray(abs(X).max(axis=0).todense()).ravel()
+    return np.maximum(np.abs(X.max(axis=0)), np.abs(X.min(axis=0)))
+
+
 def feasible_dual(X, y, sw, u, pen_k, tau, fit_intercept):
     """Clip and scale ``u`` into the dual's domain; returns ``(u, g, infeasibility)``.
 
-    ``pen_k`` is in the LP's units. ``infeasibility`` is the largest violation of
-    the equalities (intercept, free columns) in the LP's units.
+    ``pen_k`` is in the LP's units. A correlation that exceeds its L1 weight by no
+    more than the rounding of its own sum (``|g_j| <= lam_j + 64 eps W max|x_j|``)
+    is held at the weight and its excess reported with the equality residuals,
+    instead of scaling the whole point: at an alpha far below the data's scale
+    (1e-12 alpha_max) the scaling would otherwise cost more than the gap itself.
+    ``infeasibility`` is the largest such residual (intercept, free columns,
+    rounding excess) in the LP's units.
     """
     u = np.clip(np.asarray(u, dtype=np.float64), tau - 1.0, tau)
     g = np.asarray(X.T @ (sw * u)).ravel()
     free = free_columns(pen_k)
-    s = dual_limit(pen_k[~free], g[~free]) if (~free).any() else 1.0
+    lam, l2 = pen_k[:, L1], pen_k[:, 1]
+    open_up = ~free & (l2 == 0) & np.isposinf(pen_k[:, UPPER])
+    open_down = ~free & (l2 == 0) & np.isneginf(pen_k[:, LOWER])
+    excess = np.maximum(
+        np.where(open_up, g - lam, 0.0), np.where(open_down, -g - lam, 0.0)
+    )
+    noise = 64 * np.finfo(float).eps * float(sw.sum()) * _column_max(X)
+    rounding = (excess > 0) & (excess <= noise)
+    g_eff = np.where(rounding, np.clip(g, -lam, lam), g)
+    rest = ~free & ~rounding
+    s = dual_limit(pen_k[rest], g[rest]) if rest.any() else 1.0
     if s < 1.0:
         u = u * s
         g = g * s
+        g_eff = np.where(rounding, np.clip(g, -lam, lam), g)
     infeas = abs(float(sw @ u)) if fit_intercept else 0.0
     if free.any():
         infeas = max(infeas, float(np.max(np.abs(g[free]))))
-    return u, g, infeas
+    if rounding.any():
+        infeas = max(infeas, float(np.max(np.abs(g - g_eff)[rounding])))
+    return u, g_eff, infeas
 
 
 def gap_terms(r, w, b, sw, u, g, pen_k, tau, fit_intercept):

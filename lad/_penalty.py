@@ -231,8 +231,9 @@ def rescale(pen, col_scale, y_scale, degree):
     """
     out = np.empty_like(pen)
     d = np.asarray(col_scale, dtype=np.float64)
+    # Divide twice rather than by d * d: the scales can be 2**600.
     out[:, L1] = pen[:, L1] * y_scale ** (1 - degree) / d
-    out[:, L2] = pen[:, L2] * y_scale ** (2 - degree) / (d * d)
+    out[:, L2] = pen[:, L2] * y_scale ** (2 - degree) / d / d
     out[:, LOWER] = pen[:, LOWER] * d / y_scale
     out[:, UPPER] = pen[:, UPPER] * d / y_scale
     return out

@@ -29,7 +29,8 @@ def _line_minimiser(kinks, jumps, m, start_slope, l2, lo, hi):
     """
     order = np.argsort(kinks[:m])
     slope = start_slope
-    v = lo
+    if l2 == 0.0 and slope > 0.0:
+        return lo  # increasing everywhere: the lower bound
     for k in range(m):
         idx = order[k]
         at = kinks[idx]
@@ -42,6 +43,8 @@ def _line_minimiser(kinks, jumps, m, start_slope, l2, lo, hi):
             return min(max(at, lo), hi)
     if l2 > 0.0:
         v = -slope / l2
+    elif slope < 0.0:
+        v = hi  # still decreasing past the last kink: the upper bound
     elif m > 0:
         v = kinks[order[m - 1]]
     else:

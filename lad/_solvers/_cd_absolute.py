@@ -7,6 +7,9 @@ from .._validation import DenseDesign, readonly
 
 # Relative objective decrease per epoch below which CD has stalled or converged.
 STALL_TOL = 1e-6
+# Work (kink sorts, about nnz log nnz) per kernel call: an interrupt acts between
+# calls, within about a second.
+CHUNK_WORK = 2e8
 
 
 def cd_lad(design, y, sw, pen, *, tau, fit_intercept, max_iter, coef0, intercept0):
@@ -25,14 +28,24 @@ def cd_lad(design, y, sw, pen, *, tau, fit_intercept, max_iter, coef0, intercept
     jumps = np.empty(n + 1)
     sw = readonly(np.ascontiguousarray(sw))
     pen = readonly(np.ascontiguousarray(pen))
-    if isinstance(design, DenseDesign):
-        b, n_epochs, _ = cd_absolute_dense(
-            design.X, sw, w, r, b, pen, params, bool(fit_intercept), int(max_iter),
-            STALL_TOL, kinks, jumps,
-        )  # fmt: skip
-    else:
-        b, n_epochs, _ = cd_absolute_csc(
-            design.data, design.indices, design.indptr, sw, w, r, b, pen, params,
-            bool(fit_intercept), int(max_iter), STALL_TOL, kinks, jumps,
-        )  # fmt: skip
-    return w, float(b), int(n_epochs)
+    nnz = n * p if isinstance(design, DenseDesign) else design.data.size
+    per = max(1, int(CHUNK_WORK // max(nnz * np.log2(n + 2), 1)))
+    done = 0
+    obj = np.inf
+    while done < max_iter:
+        budget = min(per, max_iter - done)
+        if isinstance(design, DenseDesign):
+            b, n_epochs, new = cd_absolute_dense(
+                design.X, sw, w, r, b, pen, params, bool(fit_intercept), int(budget),
+                STALL_TOL, kinks, jumps,
+            )  # fmt: skip
+        else:
+            b, n_epochs, new = cd_absolute_csc(
+                design.data, design.indices, design.indptr, sw, w, r, b, pen, params,
+                bool(fit_intercept), int(budget), STALL_TOL, kinks, jumps,
+            )  # fmt: skip
+        done += int(n_epochs)
+        if n_epochs < budget or obj - new <= STALL_TOL * abs(obj):
+            break
+        obj = new
+    return w, float(b), done

@@ -86,25 +86,29 @@ class LP:
 
 
 def _columns(design, rows, ws):
-    """``X[rows][:, ws]`` as a dense array."""
+    """``X[rows][:, ws]`` as a dense array (a few rows: the basic ones)."""
     if isinstance(design, DenseDesign):
         return design.X[np.ix_(rows, ws)]
-    X = sp.csc_matrix((design.data, design.indices, design.indptr), shape=design.shape)
-    return X[:, ws][rows].toarray()
+    return _matrix(design)[rows][:, ws].toarray()
+
+
+def _matrix(design):
+    if isinstance(design, DenseDesign):
+        return design.X
+    return sp.csc_matrix(
+        (design.data, design.indices, design.indptr), shape=design.shape
+    )
 
 
 def _matvec(design, ws, beta_cols):
-    if isinstance(design, DenseDesign):
-        return design.X[:, ws] @ beta_cols if ws.size else np.zeros(design.shape[0])
-    X = sp.csc_matrix((design.data, design.indices, design.indptr), shape=design.shape)
-    return X[:, ws] @ beta_cols if ws.size else np.zeros(design.shape[0])
+    """``X[:, ws] @ beta_cols`` without copying the columns of ``X``."""
+    coef = np.zeros(design.shape[1])
+    coef[ws] = beta_cols
+    return np.asarray(_matrix(design) @ coef).ravel()
 
 
 def _rmatvec(design, v):
-    if isinstance(design, DenseDesign):
-        return design.X.T @ v
-    X = sp.csc_matrix((design.data, design.indices, design.indptr), shape=design.shape)
-    return X.T @ v
+    return np.asarray(_matrix(design).T @ v).ravel()
 
 
 def basis_matrix(lp, basis):
@@ -226,6 +230,28 @@ def from_terms(lp, ws, rows, zero_cols, intercept0=0.0):
     return basis
 
 
+def from_residuals(lp, ws, coef, intercept):
+    """Guess the vertex near a warm-start point: the rows it fits most closely.
+
+    The penalised columns at zero are held at their zero kink and the rows with the
+    smallest residuals fill the basis. From an accurate warm start this is the
+    optimal basis (no pivot), and any guess is a vertex the simplex can start from;
+    None when the guessed rows are singular (the caller then crosses over).
+    """
+    fi = lp.fi
+    ws = np.asarray(ws, dtype=np.int32)
+    w = np.asarray(coef)[ws]
+    zero_cols = ws[(w == 0) & (lp.pen[ws, 0] > 0)]
+    need = ws.size + fi - zero_cols.size
+    beta = np.concatenate([[intercept] if fi else [], w])
+    r = np.abs(residuals(lp, ws, beta))
+    r[lp.sw <= 0] = np.inf
+    if need > np.count_nonzero(np.isfinite(r)):
+        return None
+    rows = np.argpartition(r, need - 1)[:need] if need else np.zeros(0, np.intp)
+    return from_terms(lp, ws, np.sort(rows), zero_cols, intercept)
+
+
 def add_columns(lp, basis, new):
     """Append columns to the working set, each held at its zero kink (exact)."""
     n = lp.y.shape[0]
@@ -284,10 +310,8 @@ def duals(lp, basis):
 
 
 def _columns_dot(design, ws, v):
-    if isinstance(design, DenseDesign):
-        return design.X[:, ws].T @ v if ws.size else np.zeros(0)
-    X = sp.csc_matrix((design.data, design.indices, design.indptr), shape=design.shape)
-    return X[:, ws].T @ v if ws.size else np.zeros(0)
+    """``X[:, ws].T @ v`` without copying the columns of ``X``."""
+    return _rmatvec(design, v)[ws]
 
 
 def price_columns(lp, ws, u, candidates):

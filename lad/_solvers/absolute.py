@@ -45,8 +45,13 @@ IPM_MAX_ENTRIES = 20_000_000
 # start (measured: 0.8 ms against 1.0 ms on 21x3 and 235x1; the interior point
 # start wins from about 200x20 on, by 4-9x at 300x100).
 DIRECT_MAX_ENTRIES = 4000
-# Below this fraction of stored entries a CD step (O(nnz_j log nnz_j)) is cheap.
-SPARSE_CD_DENSITY = 0.05
+# The sparse interior point forms A'DA from the stored entries (sum_i nnz_i^2) and
+# factors it (k^3 / 3, k = p + 1) at every iteration. It beat the IRLS start on
+# every sparse problem measured up to k = 1001 (2000 x 1000 at 1 %: 0.5 s against
+# 1.4 s; 20000 x 100 at alpha = 0: 0.1 s against 4.7 s); beyond a few thousand
+# columns the dense factor dominates.
+SPARSE_IPM_MAX_COLUMNS = 2000
+SPARSE_IPM_MAX_FLOPS = 5e9
 # Columns in the first working set of a penalised solve from the null vertex.
 WS_START = 10
 # The gap certifies the returned point only when the dual point meets the equality
@@ -144,8 +149,9 @@ def prepare(design, y, sw, *, tau, fit_intercept):
     _, col_sq, col_max = _stats(design, fit_intercept)
     scales = column_scales(col_max)
     if scales is not None:
+        # The squared norms of tiny columns underflowed: measure them again.
         design = scale_design(design, scales)
-        col_max = col_max / scales
+        _, col_sq, col_max = _stats(design, fit_intercept)
     y = np.asarray(y, dtype=np.float64)
     y_scale = target_scale(y)
     if y_scale != 1.0:
@@ -201,7 +207,10 @@ def alpha_max(problem, unit):
                 continue  # b is not an optimal intercept
             best = min(best, _ratio(g[cols], c[cols], up[cols], down[cols]))
             continue
-        best = min(best, _alpha_max_lp(problem, b, zero, u, g, c, up, down))
+        if zero.size == 1 and problem.fit_intercept:
+            best = min(best, _alpha_max_one_zero(problem, zero[0], u, g, c, up, down))
+        else:
+            best = min(best, _alpha_max_lp(problem, b, zero, u, g, c, up, down))
     if not np.isfinite(best) and best != np.inf:  # pragma: no cover
         raise RuntimeError("alpha_max is not a number")
     return float(best)
@@ -216,6 +225,24 @@ def _ratio(g, c, up, down):
     return float(np.max(ratios, initial=0.0))
 
 
+def _alpha_max_one_zero(problem, i, u, g, c, up, down):
+    """:func:`alpha_max` with an intercept and one row fitted exactly, exactly.
+
+    That row's dual value is then fixed by ``sum sw u = 0``: no LP (whose absolute
+    tolerances would read a dual value of 1e-10 as 0) is needed.
+    """
+    cols = problem.usable
+    X = as_matrix(problem.design)
+    xi = np.asarray(X[i].todense()).ravel() if sp.issparse(X) else X[i]
+    sw_i, tau = problem.sw[i], problem.tau
+    v = -float(problem.sw @ u)  # u_i = 0 in u
+    lo, hi = sw_i * (tau - 1.0), sw_i * tau
+    if not lo - 1e-12 * sw_i <= v <= hi + 1e-12 * sw_i:
+        return np.inf  # this end of the median interval is not optimal
+    g = g + xi * min(max(v, lo), hi)
+    return _ratio(g[cols], c[cols], up[cols], down[cols])
+
+
 def _alpha_max_lp(problem, b, zero, u, g, c, up, down):
     """``min t`` over the zero rows' dual values, subject to the subdifferential."""
     cols = problem.usable
@@ -225,11 +252,14 @@ def _alpha_max_lp(problem, b, zero, u, g, c, up, down):
     sw_z = problem.sw[zero]
     tau = problem.tau
     m = zero.size
-    # Variables v = sw_Z u_Z (matrix entries are X itself) and t; rows normalised.
+    # Variables v = sw_Z u_Z (matrix entries are X itself) and t' = t max(c), so
+    # that every coefficient is near 1 whatever the scale of alpha; rows normalised.
+    c_top = float(np.max(c[cols], initial=0.0)) or 1.0
+    c_rel = c[cols] / c_top
     A_ub, b_ub = [], []
     for sign, side in ((1.0, up[cols]), (-1.0, down[cols])):
         for k in np.flatnonzero(side):
-            row = np.r_[sign * Z[:, k], -c[cols][k]]
+            row = np.r_[sign * Z[:, k], -c_rel[k]]
             norm = np.linalg.norm(row) or 1.0
             A_ub.append(row / norm)
             b_ub.append(-sign * g[cols][k] / norm)
@@ -242,7 +272,7 @@ def _alpha_max_lp(problem, b, zero, u, g, c, up, down):
         b_ub=np.array(b_ub) if b_ub else None, bounds=bounds, method="highs",
         options=HIGHS_OPTIONS, **kw,
     )  # fmt: skip
-    return float(res.x[-1]) if res.status == 0 else np.inf
+    return float(res.x[-1]) / c_top if res.status == 0 else np.inf
 
 
 @dataclass(frozen=True)
@@ -265,15 +295,27 @@ def ipm_pays(n, p, alpha):
     return alpha == 0 or (n + p) * (p + 1) ** 2 <= IPM_MAX_FLOPS
 
 
+def sparse_ipm_pays(design, alpha):
+    """Whether ``"auto"`` uses the interior point method on a CSC design."""
+    n, p = design.shape
+    k = p + 2
+    if k > SPARSE_IPM_MAX_COLUMNS:
+        return False
+    per_row = np.diff(np.asarray(design.indptr))  # column counts; rows from CSC
+    nnz = float(per_row.sum())
+    row_sq = (nnz / max(n, 1) + 1.0) ** 2 * n  # sum_i (nnz_i + 1)^2 if spread evenly
+    return row_sq + k**3 / 3.0 <= SPARSE_IPM_MAX_FLOPS
+
+
 def plan(problem, alpha, unit, solver="auto", *, amax=None):
     """Decide the route of a solve (see :class:`Plan`).
 
     ``"auto"``: the null model at or above ``alpha_max``; the simplex from the null
-    vertex up to :data:`DIRECT_MAX_ENTRIES` entries; the interior point method for dense
-    ``X`` when it pays and no bound is finite; coordinate descent for penalised
-    problems that are wide, or sparse enough that a weighted-median step only
-    sorts a column's non-zeros; IRLS otherwise. An explicit ``"ipm"`` on sparse
-    ``X`` or with bounds becomes ``"irls"``.
+    vertex up to :data:`DIRECT_MAX_ENTRIES` entries; the interior point method when
+    no bound is finite and it pays (:func:`ipm_pays` for dense ``X``,
+    :func:`sparse_ipm_pays` for sparse); IRLS otherwise (coordinate descent, a
+    poorer start for the simplex on every problem measured, only when asked). An
+    explicit ``"ipm"`` with bounds becomes ``"irls"``.
     """
     n, p = problem.shape
     dense = isinstance(problem.design, DenseDesign)
@@ -282,26 +324,21 @@ def plan(problem, alpha, unit, solver="auto", *, amax=None):
     )
     if problem.usable.size == 0 or problem.null_objective == 0.0:
         return Plan("null", "null")
-    if alpha > 0:
-        amax = alpha_max(problem, unit) if amax is None else amax
-        if alpha >= amax:
-            return Plan("null", "null")
-    if solver == "ipm" and (not dense or bounded):
+    # At alpha = 0 too: alpha_max = 0 promises the zero vector even where other
+    # optima exist (one pass over X; a solve makes several).
+    amax = alpha_max(problem, unit) if amax is None else amax
+    if alpha >= amax:
+        return Plan("null", "null")
+    if solver == "ipm" and bounded:
         solver = "irls"
     if solver != "auto":
         return Plan(solver, solver)
     if n * (p + 1) <= DIRECT_MAX_ENTRIES:
         return Plan("none", "simplex")
-    if dense and not bounded and ipm_pays(n, p, alpha):
+    if not bounded and dense and ipm_pays(n, p, alpha):
         return Plan("ipm", "ipm")
-    if alpha > 0 and p >= n:
-        return Plan("cd", "cd")
-    if (
-        alpha > 0
-        and not dense
-        and problem.design.data.shape[0] <= SPARSE_CD_DENSITY * n * p
-    ):
-        return Plan("cd", "cd")
+    if not bounded and not dense and sparse_ipm_pays(problem.design, alpha):
+        return Plan("ipm", "ipm")
     return Plan("irls", "irls")
 
 
@@ -359,8 +396,7 @@ def _warm_basis(problem, lp, pln, alpha, pen, options, start):
         coef = np.clip(problem.scaling.coef_in(coef), pen[:, LOWER], pen[:, UPPER])
         coef[np.setdiff1d(np.arange(p), problem.usable)] = 0.0
         b = float(b) / problem.scaling.y if problem.fit_intercept else 0.0
-        ws = _support_columns(problem, lp, coef, b, alpha)
-        return _simplex.from_point(lp, ws, coef, b), 0
+        return _from_point(problem, lp, coef, b, alpha), 0
     if pln.warm == "none":
         r = problem.y - problem.b_null
         u = np.where(r > 0, problem.tau, problem.tau - 1.0)
@@ -395,8 +431,34 @@ def _warm_basis(problem, lp, pln, alpha, pen, options, start):
     )  # fmt: skip
     w0 = np.clip(w0, pen[:, LOWER], pen[:, UPPER])
     w0[np.setdiff1d(np.arange(p), problem.usable)] = 0.0
-    ws = _support_columns(problem, lp, w0, b0 if problem.fit_intercept else 0.0, alpha)
-    return _simplex.from_point(lp, ws, w0, b0 if problem.fit_intercept else 0.0), n_warm
+    b0 = b0 if problem.fit_intercept else 0.0
+    return _from_point(problem, lp, w0, b0, alpha), n_warm
+
+
+def _from_point(problem, lp, coef, b, alpha):
+    """The basis guessed from a warm-start point, or a crossover from it."""
+    ws = _support_columns(problem, lp, coef, b, alpha)
+    basis = _simplex.from_residuals(lp, ws, coef, b)
+    if basis is not None and _no_worse(problem, lp, basis, coef, b):
+        return basis
+    return _simplex.from_point(lp, ws, coef, b)
+
+
+def _no_worse(problem, lp, basis, coef, b):
+    """Whether a guessed vertex is at least as good as the point it came from.
+
+    A guess from an inaccurate start can be a poor vertex, far (in pivots) from the
+    optimum; the crossover from the point itself never raises the objective.
+    """
+
+    def value(w, b0):
+        r = problem.y - as_matrix(problem.design) @ w - b0
+        return float(problem.sw @ rho(r, problem.tau)) / 2.0 + lp.scale * float(
+            lp.pen[:, L1] @ np.abs(w)
+        )
+
+    w_guess, b_guess = _simplex.point(lp, basis, problem.shape[1])
+    return value(w_guess, b_guess) <= value(coef, b)
 
 
 def solve(problem, alpha, unit, *, solver="auto", plan_=None, start=None,
