@@ -124,11 +124,16 @@ def test_collinear_columns_skip_the_interior_point():
     _assert_exact(model, X, y, 0.01, 0.5, None, True)
 
 
-def test_ipm_on_sparse_x_becomes_irls():
-    X, y = _heavy(60, 4, 5)
-    model = LADRegressor(solver="ipm").fit(sp.csc_matrix(X), y)
-    assert model.solver_ == "irls+simplex"
-    _assert_exact(model, X, y, 0.0, 0.5, None, True)
+@pytest.mark.parametrize("alpha_frac", [0.0, 0.1])
+def test_sparse_interior_point_matches_the_dense_one(alpha_frac):
+    X, y = _heavy(400, 12, 5)
+    X[np.random.default_rng(5).random(X.shape) < 0.6] = 0.0
+    alpha = alpha_frac * lad.alpha_max(X, y, loss="absolute")
+    dense = LADRegressor(alpha=alpha, solver="ipm").fit(X, y)
+    sparse = LADRegressor(alpha=alpha, solver="ipm").fit(sp.csc_matrix(X), y)
+    assert sparse.solver_ == dense.solver_ == "ipm+simplex"
+    _assert_exact(sparse, X, y, alpha, 0.5, None, True)
+    np.testing.assert_allclose(sparse.coef_, dense.coef_, rtol=1e-9, atol=1e-12)
 
 
 @pytest.mark.parametrize("alpha_div", [0, 10])
