@@ -12,6 +12,7 @@ import scipy.sparse as sp
 
 from lad._kernels._columns import col_stats_csc, col_stats_dense
 from lad._kernels.squared import cd_squared_csc, cd_squared_dense
+from lad._penalty import l1_vectors
 from lad._validation import readonly
 
 
@@ -46,18 +47,16 @@ def dense_case(n, p, seed=0):
     X = readonly(np.asfortranarray(rng.standard_normal((n, p))))
     y = readonly(rng.standard_normal(n))
     sw = readonly(np.empty(0))
-    xmean, col_sq = col_stats_dense(X, sw, True)
+    xmean, col_sq, _ = col_stats_dense(X, sw, True)
     xmean, col_sq = readonly(xmean), readonly(col_sq)
     ws = np.arange(p, dtype=np.int32)
     w = np.zeros(p)
     r = np.array(y)
     # alpha above alpha_max keeps w at 0, so an epoch is pure gradient work: the floor.
-    alpha = 1e6
+    pen = readonly(l1_vectors(1e6, p))
 
     def run(k):
-        cd_squared_dense(
-            X, y, sw, w, r, col_sq, xmean, alpha, False, -1, k, -1.0, 0, ws
-        )
+        cd_squared_dense(X, y, sw, w, r, col_sq, xmean, pen, -1, k, -1.0, 0, ws)
 
     return per_epoch(run), median_time(lambda: X.T @ r)
 
@@ -69,16 +68,17 @@ def csc_case(n, p, density, seed=0):
     rng = np.random.default_rng(seed)
     y = readonly(rng.standard_normal(n))
     sw = readonly(np.empty(0))
-    xmean, col_sq = col_stats_csc(data, indices, indptr, n, sw, True)
+    xmean, col_sq, _ = col_stats_csc(data, indices, indptr, n, sw, True)
     xmean, col_sq = readonly(xmean), readonly(col_sq)
     ws = np.arange(p, dtype=np.int32)
     w = np.zeros(p)
     r = np.array(y)
+    pen = readonly(l1_vectors(1e6, p))
 
     def run(k):
         cd_squared_csc(
-            data, indices, indptr, y, sw, w, r, col_sq, xmean, 1e6, False, -1, k,
-            -1.0, 0, ws,
+            data, indices, indptr, y, sw, w, r, col_sq, xmean, pen, -1, k, -1.0, 0,
+            ws,
         )  # fmt: skip
 
     return per_epoch(run), median_time(lambda: X.T @ r)
