@@ -412,12 +412,31 @@ def _column_rhs(acc, codes, n, K, c, j, pen, scale, colbasic):
 
 
 @njit(cache=True, nogil=True)
-def _accept_candidate(codes, n, K, k, sigma, virtual, entering, slope0, mass, old):
-    """Keep the release if it pays (or pins a virtual term); else undo it."""
-    if entering >= 0 and (slope0 < -LS_RTOL * mass or virtual):
-        return True
+def _try_release(codes, n, K, fi, k, sigma, a, d, vec, r, sw, tau, pen, ws, scale,
+                 colbasic, ht, hi, passed, tried):  # fmt: skip
+    """Release basic term ``k`` along ``d`` (``a = xt'd`` computed by the caller) and
+    line-search; keep it if it pays (or pins a virtual term), else undo it, freeze
+    a virtual term that nothing can pin, and mark ``k`` tried.
+
+    Returns ``(accepted, t, entering, n_passed)``.
+    """
+    code = codes[n + k]
+    if code >= n:
+        colbasic[(code - n) // 3] = False
+    old = _release(codes, n, K, k, sigma, r)
+    t, entering, slope0, mass, n_passed = _line_search(
+        codes, n, K, fi, a, d, vec, r, sw, tau, pen, ws, scale, colbasic, ht, hi,
+        passed,
+    )  # fmt: skip
+    if entering >= 0 and (slope0 < -LS_RTOL * mass or code < 0):
+        return True, t, entering, n_passed
     _unrelease(codes, n, K, k, old)
-    return False
+    if code >= n:
+        colbasic[(code - n) // 3] = True
+    elif code < 0:
+        codes[n + k] = code - FROZEN
+    tried[k] = True
+    return False, t, entering, n_passed
 
 
 @njit(cache=True, nogil=True)
@@ -510,22 +529,12 @@ def simplex_dense(X, y, sw, ws, pen, params, fit_intercept, vec, r, codes, Minv,
                 return OPTIMAL, pivots
             _direction(Minv, k, sigma, d)
             _rows_dense(X, ws, fi, d, a, mag)
-            code = codes[n + k]
-            if code >= n:
-                colbasic[(code - n) // 3] = False
-            old = _release(codes, n, K, k, sigma, r)
-            t, entering, slope0, mass, n_passed = _line_search(
-                codes, n, K, fi, a, d, vec, r, sw, tau, pen, ws, scale, colbasic,
-                ht, hi, passed,
+            ok, t, entering, n_passed = _try_release(
+                codes, n, K, fi, k, sigma, a, d, vec, r, sw, tau, pen, ws, scale,
+                colbasic, ht, hi, passed, tried,
             )  # fmt: skip
-            if _accept_candidate(codes, n, K, k, sigma, code < 0, entering, slope0,
-                                 mass, old):  # fmt: skip
+            if ok:
                 break
-            if code >= n:
-                colbasic[(code - n) // 3] = True
-            elif code < 0:
-                codes[n + k] = code - FROZEN
-            tried[k] = True
         _step(codes, n, K, fi, t, entering, a, d, vec, r, pen, ws, passed, n_passed)
         _term_row_dense(X, ws, fi, entering, n, row)
         _finish_pivot(codes, n, K, k, entering, y, vec, fi, Minv, row, z)
@@ -617,22 +626,12 @@ def simplex_csc(data, indices, indptr, y, sw, ws, pen, params, fit_intercept, ve
                 return OPTIMAL, pivots
             _direction(Minv, k, sigma, d)
             _rows_csc(data, indices, indptr, n, ws, fi, d, a, mag)
-            code = codes[n + k]
-            if code >= n:
-                colbasic[(code - n) // 3] = False
-            old = _release(codes, n, K, k, sigma, r)
-            t, entering, slope0, mass, n_passed = _line_search(
-                codes, n, K, fi, a, d, vec, r, sw, tau, pen, ws, scale, colbasic,
-                ht, hi, passed,
+            ok, t, entering, n_passed = _try_release(
+                codes, n, K, fi, k, sigma, a, d, vec, r, sw, tau, pen, ws, scale,
+                colbasic, ht, hi, passed, tried,
             )  # fmt: skip
-            if _accept_candidate(codes, n, K, k, sigma, code < 0, entering, slope0,
-                                 mass, old):  # fmt: skip
+            if ok:
                 break
-            if code >= n:
-                colbasic[(code - n) // 3] = True
-            elif code < 0:
-                codes[n + k] = code - FROZEN
-            tried[k] = True
         _step(codes, n, K, fi, t, entering, a, d, vec, r, pen, ws, passed, n_passed)
         _term_row_csc(data, indices, indptr, ws, fi, entering, n, row)
         _finish_pivot(codes, n, K, k, entering, y, vec, fi, Minv, row, z)

@@ -22,16 +22,15 @@ import scipy.sparse as sp
 from scipy.optimize import linprog
 
 from .._certificate import HIGHS_OPTIONS, absolute_certificate, rho
-from .._kernels._columns import col_stats_csc, col_stats_dense
 from .._penalty import L1, L2, LOWER, UPPER
 from .._validation import DenseDesign, readonly
 from . import _simplex
 from ._cd_absolute import cd_lad
+from ._columns import column_stats, exact_products
 from ._ipm import guess_basis, ipm_lad
 from ._irls import irls_lad, weighted_quantile
 from ._result import SolveResult
 from ._scaling import Scaling, column_scales, scale_design, target_scale
-from .squared import exact_products
 
 DEGREE = 1
 # The interior point method (dense X only) beat every other start on unpenalised
@@ -110,16 +109,6 @@ def as_matrix(design):
     )
 
 
-def _stats(design, fit_intercept):
-    sw = readonly(np.empty(0))
-    if isinstance(design, DenseDesign):
-        return col_stats_dense(design.X, sw, bool(fit_intercept))
-    return col_stats_csc(
-        design.data, design.indices, design.indptr, design.shape[0], sw,
-        bool(fit_intercept),
-    )  # fmt: skip
-
-
 def intercept_interval(y, sw, tau):
     """Both ends of the set of minimisers of ``sum sw rho_tau(y - b)``."""
     order = np.argsort(y, kind="stable")
@@ -146,12 +135,12 @@ def prepare(design, y, sw, *, tau, fit_intercept):
 
     ``design`` must be F-ordered (dense) or CSC; ``sw`` a full weight vector.
     """
-    _, col_sq, col_max = _stats(design, fit_intercept)
+    _, col_sq, col_max = column_stats(design, readonly(np.empty(0)), fit_intercept)
     scales = column_scales(col_max)
     if scales is not None:
         # The squared norms of tiny columns underflowed: measure them again.
         design = scale_design(design, scales)
-        _, col_sq, col_max = _stats(design, fit_intercept)
+        _, col_sq, col_max = column_stats(design, readonly(np.empty(0)), fit_intercept)
     y = np.asarray(y, dtype=np.float64)
     y_scale = target_scale(y)
     if y_scale != 1.0:

@@ -16,13 +16,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .._kernels._columns import (
-    col_stats_csc,
-    col_stats_dense,
-    xt_exact_csc,
-    xt_exact_dense,
-    xt_exact_rows,
-)
 from .._kernels.squared import (
     cd_squared_csc,
     cd_squared_dense,
@@ -33,6 +26,7 @@ from .._kernels.squared import (
 )
 from .._penalty import L1, L2, LOWER, UPPER
 from .._validation import DenseDesign, readonly
+from ._columns import column_stats, exact_products
 from ._gram import gram_pays, gram_stats, user_gram
 from ._result import SolveResult
 from ._scaling import Scaling, column_scales, scale_design, target_scale
@@ -99,15 +93,6 @@ class Problem:
         return self.design.shape[1]
 
 
-def _stats(design, sw, fit_intercept):
-    if isinstance(design, DenseDesign):
-        return col_stats_dense(design.X, sw, bool(fit_intercept))
-    return col_stats_csc(
-        design.data, design.indices, design.indptr, design.shape[0], sw,
-        bool(fit_intercept),
-    )  # fmt: skip
-
-
 def prepare(design, sw, *, fit_intercept, precompute=False, n_solves=1, light=False):
     """Column statistics, the column scales and, when asked, the centred Gram matrix.
 
@@ -149,11 +134,11 @@ def prepare(design, sw, *, fit_intercept, precompute=False, n_solves=1, light=Fa
         if light:
             return _light_problem(design, sw, fit_intercept)
         design = DenseDesign(readonly(np.asfortranarray(design.X)))
-    xmean, col_sq, col_max = _stats(design, sw, fit_intercept)
+    xmean, col_sq, col_max = column_stats(design, sw, fit_intercept)
     scales = column_scales(col_max)
     if scales is not None:
         design = scale_design(design, scales)
-        xmean, col_sq, _ = _stats(design, sw, fit_intercept)
+        xmean, col_sq, _ = column_stats(design, sw, fit_intercept)
     gram = None
     if dense and given:
         gram = user_gram(design, sw, xmean, precompute)
@@ -203,19 +188,6 @@ class Target:
     y_sq: float  # sum sw yc^2
     g0: np.ndarray  # Xc' S yc, the gradient at w = 0 (read-only), exact order
     scale: float
-
-
-def exact_products(design, V):
-    """``X' V.T`` summed in one fixed order (identical for dense and CSC ``X``)."""
-    V = np.ascontiguousarray(V, dtype=np.float64)
-    out = np.empty((V.shape[0], design.shape[1]))
-    if not isinstance(design, DenseDesign):
-        xt_exact_csc(design.data, design.indices, design.indptr, readonly(V), out)
-    elif design.X.flags.f_contiguous:
-        xt_exact_dense(design.X, readonly(V), out)
-    else:
-        xt_exact_rows(design.X, readonly(V), out)
-    return out
 
 
 def target(problem, y):
@@ -287,10 +259,11 @@ def alpha_max(problem, tgt, unit):
 
 
 def _times(unit, alpha):
+    # Writable, like the copy the Gram path kernel makes inside Numba: one signature.
     pen = np.array(unit)
     pen[:, L1] *= alpha
     pen[:, L2] *= alpha
-    return readonly(pen)
+    return pen
 
 
 def _chunked(call, max_iter, work_per_epoch, chunk_work, tol):

@@ -82,10 +82,10 @@ def test_one_epoch_never_increases_the_objective(layout, penalty):
     for _ in range(15):
         if layout == "dense":
             cd_squared_dense(_ro(Xf), _ro(yc), _ro(sw), w, r, _ro(col_sq), _ro(xmean),
-                             _ro(pen), -1, 1, 0.0, 0, ws)  # fmt: skip
+                             pen, -1, 1, 0.0, 0, ws)  # fmt: skip
         else:
             cd_squared_csc(*_csc(X), _ro(yc), _ro(sw), w, r, _ro(col_sq), _ro(xmean),
-                           _ro(pen), -1, 1, 0.0, 0, ws)  # fmt: skip
+                           pen, -1, 1, 0.0, 0, ws)  # fmt: skip
         np.testing.assert_allclose(r, yc - (X - xmean) @ w, atol=1e-10)
         assert np.all(w >= pen[:, 2]) and np.all(w <= pen[:, 3])
         cur = objective(w)
@@ -97,7 +97,7 @@ def test_kernels_report_whether_the_gap_is_current():
     # max_epochs = 0: only the entry gap, which is current; a budget that runs out
     # between gap checks says so, and the entry gap of the next call is fresh.
     X, y, Xf, xmean, col_sq, yc = _problem(30, 8, 3)
-    pen = _ro(Penalty(1e-4, 8).array())
+    pen = Penalty(1e-4, 8).array()
     ws = np.arange(8, dtype=np.int32)
     w = np.zeros(8)
     r = yc.copy()
@@ -115,7 +115,7 @@ def test_gram_kernel_equals_the_dense_kernel():
     Xc = X - xmean
     Q = _ro(np.ascontiguousarray(Xc.T @ Xc))
     q = _ro(Xc.T @ yc)
-    pen = _ro(Penalty(0.05, 6, positive=True).array())
+    pen = Penalty(0.05, 6, positive=True).array()
     ws = np.arange(6, dtype=np.int32)
     w1, H = np.zeros(6), np.zeros(6)
     n1, g1, _ = cd_squared_gram(Q, q, float(yc @ yc), w1, H, 40, pen, -1, 10_000,
@@ -142,7 +142,7 @@ def test_squared_gap_is_the_lasso_gap_and_zero_at_the_optimum():
     ref = (0.5 * r @ r - (s_ref * yc @ r - 0.5 * s_ref**2 * r @ r)) / 50
     assert s == pytest.approx(s_ref) and gap == pytest.approx(ref)
     cd_squared_dense(_ro(Xf), _ro(yc), _ro(np.empty(0)), w, r, _ro(col_sq),
-                     _ro(xmean), _ro(pen), -1, 10_000, 1e-15, 0, ws)  # fmt: skip
+                     _ro(xmean), pen, -1, 10_000, 1e-15, 0, ws)  # fmt: skip
     g = (X - xmean).T @ r
     gap, _ = squared_gap(g, w, ws, pen, r @ r, yc @ r, 50)
     assert 0 <= gap <= 1e-14
@@ -189,7 +189,7 @@ def test_screen_and_rank_matches_its_definition(positive):
     lam = n * pen[:, 0]
     before = candidate.copy()
     priority = np.empty(p)
-    n_cand = screen_and_rank(_ro(g), _ro(w), _ro(norms), s, radius, _ro(pen), n,
+    n_cand = screen_and_rank(_ro(g), _ro(w), _ro(norms), s, radius, pen, n,
                              candidate, priority)  # fmt: skip
     gg = np.maximum(g, 0.0) if positive else g
     corr = s * np.abs(gg)

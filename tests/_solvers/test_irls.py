@@ -14,6 +14,7 @@ def test_weighted_quantile_minimises_the_pinball_loss():
     rng = np.random.default_rng(0)
     v = rng.standard_normal(25)
     w = rng.uniform(0.1, 2.0, 25)
+
     def loss(c, q):
         return np.sum(w * np.where(v >= c, q * (v - c), (q - 1) * (v - c)))
 

@@ -1,0 +1,39 @@
+"""Column statistics and fixed-order products of a design, whatever its layout.
+
+The one place that dispatches the :mod:`lad._kernels._columns` kernels on the
+design's layout, for both losses.
+"""
+
+import numpy as np
+
+from .._kernels._columns import (
+    col_stats_csc,
+    col_stats_dense,
+    xt_exact_csc,
+    xt_exact_dense,
+    xt_exact_rows,
+)
+from .._validation import DenseDesign, readonly
+
+
+def column_stats(design, sw, fit_intercept):
+    """``(xmean, col_sq, col_max)`` of a design (F-ordered dense or CSC)."""
+    if isinstance(design, DenseDesign):
+        return col_stats_dense(design.X, sw, bool(fit_intercept))
+    return col_stats_csc(
+        design.data, design.indices, design.indptr, design.shape[0], sw,
+        bool(fit_intercept),
+    )  # fmt: skip
+
+
+def exact_products(design, V):
+    """``X' V.T`` summed in one fixed order (identical for dense and CSC ``X``)."""
+    V = np.ascontiguousarray(V, dtype=np.float64)
+    out = np.empty((V.shape[0], design.shape[1]))
+    if not isinstance(design, DenseDesign):
+        xt_exact_csc(design.data, design.indices, design.indptr, readonly(V), out)
+    elif design.X.flags.f_contiguous:
+        xt_exact_dense(design.X, readonly(V), out)
+    else:
+        xt_exact_rows(design.X, readonly(V), out)
+    return out
