@@ -46,6 +46,8 @@ the residuals, ``codes[:n]`` the side of each data row (+1 / -1, 0 when basic),
 import numpy as np
 from numba import njit
 
+from ._line_search import kink_slopes, line_search, step
+
 # A released term must lower F by more than this fraction of the terms' total slope
 # (the rounding level of the directional derivative) to be worth a pivot.
 LS_RTOL = 1e-12
@@ -71,69 +73,6 @@ def virtual_coord(code):
     """The coordinate held by a (possibly frozen) virtual term's code."""
     c = -1 - code
     return c - FROZEN if c >= FROZEN else c
-
-
-@njit(cache=True, nogil=True)
-def _kink_slopes(pen, j, scale, kink):
-    """Slopes of a column's penalty just left and right of one of its kinks."""
-    lam = scale * pen[j, 0]
-    if kink == 1:
-        left = -lam if pen[j, 2] < 0.0 else -np.inf
-        right = lam if pen[j, 3] > 0.0 else np.inf
-        return left, right
-    if kink == 0:
-        return -np.inf, -lam
-    return lam, np.inf
-
-
-@njit(cache=True, nogil=True)
-def _kink_value(pen, j, kink):
-    if kink == 0:
-        return pen[j, 2]
-    if kink == 2:
-        return pen[j, 3]
-    return 0.0
-
-
-@njit(cache=True, nogil=True)
-def _heap_pop(ht, hi, m):
-    t = ht[0]
-    code = hi[0]
-    m -= 1
-    ht[0] = ht[m]
-    hi[0] = hi[m]
-    k = 0
-    while True:
-        left = 2 * k + 1
-        if left >= m:
-            break
-        child = left
-        if left + 1 < m and ht[left + 1] < ht[left]:
-            child = left + 1
-        if ht[k] <= ht[child]:
-            break
-        ht[k], ht[child] = ht[child], ht[k]
-        hi[k], hi[child] = hi[child], hi[k]
-        k = child
-    return t, code, m
-
-
-@njit(cache=True, nogil=True)
-def _heapify(ht, hi, m):
-    for start in range((m - 2) // 2, -1, -1):
-        k = start
-        while True:
-            left = 2 * k + 1
-            if left >= m:
-                break
-            child = left
-            if left + 1 < m and ht[left + 1] < ht[left]:
-                child = left + 1
-            if ht[k] <= ht[child]:
-                break
-            ht[k], ht[child] = ht[child], ht[k]
-            hi[k], hi[child] = hi[child], hi[k]
-            k = child
 
 
 @njit(cache=True, nogil=True)
@@ -173,7 +112,7 @@ def _price(codes, n, K, lam, sw, tau, pen, ws, scale, tried, bland):
             size = abs(lk) + sw[i]
         else:
             c = (code - n) // 3
-            left, right = _kink_slopes(pen, ws[c], scale, (code - n) % 3)
+            left, right = kink_slopes(pen, ws[c], scale, (code - n) % 3)
             up = lk + right
             down = -lk - left
             size = abs(lk) + max(abs(left) if left > -np.inf else 0.0,
@@ -226,124 +165,6 @@ def _mark_basic_columns(codes, n, K, colbasic):
         code = codes[n + k]
         if code >= n:
             colbasic[(code - n) // 3] = True
-
-
-@njit(cache=True, nogil=True)
-def _line_search(codes, n, K, fi, a, d, vec, r, sw, tau, pen, ws, scale, colbasic,
-                 ht, hi, passed):  # fmt: skip
-    """Exact minimisation of ``F`` along ``d`` after a term was released.
-
-    ``a = xt'd`` for every data row; ``colbasic`` marks the columns held at a kink
-    (the released one excluded). Returns ``(t, entering, slope0, mass, n_passed)``:
-    the step, the term whose breakpoint stops the search (-1: none), the
-    directional derivative at 0, the total size of its terms (for the noise test)
-    and the number of breakpoints passed before it (their codes in ``passed``).
-    """
-    beta = vec[0]
-    n_ws = ws.shape[0]
-    slope = 0.0
-    mass = 0.0
-    m = 0
-    for i in range(n):
-        side = codes[i]
-        if side == 0 or sw[i] == 0.0:
-            continue
-        ai = a[i]
-        if ai == 0.0:
-            continue
-        u = tau if side > 0 else tau - 1.0
-        contrib = -sw[i] * u * ai
-        slope += contrib
-        mass += abs(contrib)
-        if (side > 0 and ai > 0.0) or (side < 0 and ai < 0.0):
-            t = r[i] / ai
-            ht[m] = t if t > 0.0 else 0.0
-            hi[m] = i
-            m += 1
-    for c in range(n_ws):
-        dc = d[fi + c]
-        if dc == 0.0 or colbasic[c]:
-            continue
-        j = ws[c]
-        lam = scale * pen[j, 0]
-        s = codes[n + K + c]
-        contrib = (lam if s > 0 else -lam) * dc
-        slope += contrib
-        mass += abs(contrib)
-        b = beta[fi + c]
-        lo = pen[j, 2]
-        up = pen[j, 3]
-        if dc > 0.0:
-            if s < 0:  # the zero kink lies ahead
-                t = -b / dc
-                ht[m] = t if t > 0.0 else 0.0
-                hi[m] = n + 3 * c + 1
-                m += 1
-            if 0.0 < up < np.inf:
-                t = (up - b) / dc
-                ht[m] = t if t > 0.0 else 0.0
-                hi[m] = n + 3 * c + 2
-                m += 1
-        else:
-            if s > 0:
-                t = -b / dc
-                ht[m] = t if t > 0.0 else 0.0
-                hi[m] = n + 3 * c + 1
-                m += 1
-            if -np.inf < lo < 0.0:
-                t = (lo - b) / dc
-                ht[m] = t if t > 0.0 else 0.0
-                hi[m] = n + 3 * c
-                m += 1
-    slope0 = slope
-    _heapify(ht, hi, m)
-    n_passed = 0
-    while m > 0:
-        t, code, m = _heap_pop(ht, hi, m)
-        if code < n:
-            slope += sw[code] * abs(a[code])
-        else:
-            c = (code - n) // 3
-            kink = (code - n) % 3
-            dc = d[fi + c]
-            closed = (dc > 0.0 and pen[ws[c], 3] == 0.0) or (
-                dc < 0.0 and pen[ws[c], 2] == 0.0
-            )
-            if kink == 1 and not closed:
-                slope += 2.0 * scale * pen[ws[c], 0] * abs(dc)
-            else:  # a bound: the search cannot go past it
-                slope = np.inf
-        if slope >= 0.0:
-            return t, code, slope0, mass, n_passed
-        passed[n_passed] = code
-        n_passed += 1
-    return 0.0, -1, slope0, mass, n_passed
-
-
-@njit(cache=True, nogil=True)
-def _step(codes, n, K, fi, t, entering, a, d, vec, r, pen, ws, passed, n_passed):
-    """Move by ``t`` along ``d``, flip the terms passed, fix the entering one."""
-    beta = vec[0]
-    for c in range(K):
-        beta[c] += t * d[c]
-    if t != 0.0:
-        for i in range(n):
-            if a[i] != 0.0:
-                r[i] -= t * a[i]
-    for q in range(n_passed):
-        code = passed[q]
-        if code < n:
-            # The residual crossed zero: it now has the sign of -a.
-            codes[code] = -1 if a[code] > 0.0 else 1
-        else:
-            c = (code - n) // 3
-            codes[n + K + c] = 1 if d[fi + c] > 0.0 else -1
-    if entering < n:
-        codes[entering] = 0
-        r[entering] = 0.0
-    else:
-        c = (entering - n) // 3
-        beta[fi + c] = _kink_value(pen, ws[c], (entering - n) % 3)
 
 
 @njit(cache=True, nogil=True)
@@ -424,7 +245,7 @@ def _try_release(codes, n, K, fi, k, sigma, a, d, vec, r, sw, tau, pen, ws, scal
     if code >= n:
         colbasic[(code - n) // 3] = False
     old = _release(codes, n, K, k, sigma, r)
-    t, entering, slope0, mass, n_passed = _line_search(
+    t, entering, slope0, mass, n_passed = line_search(
         codes, n, K, fi, a, d, vec, r, sw, tau, pen, ws, scale, colbasic, ht, hi,
         passed,
     )  # fmt: skip
@@ -535,7 +356,7 @@ def simplex_dense(X, y, sw, ws, pen, params, fit_intercept, vec, r, codes, Minv,
             )  # fmt: skip
             if ok:
                 break
-        _step(codes, n, K, fi, t, entering, a, d, vec, r, pen, ws, passed, n_passed)
+        step(codes, n, K, fi, t, entering, a, d, vec, r, pen, ws, passed, n_passed)
         _term_row_dense(X, ws, fi, entering, n, row)
         _finish_pivot(codes, n, K, k, entering, y, vec, fi, Minv, row, z)
         stalled = stalled + 1 if t == 0.0 else 0
@@ -632,7 +453,7 @@ def simplex_csc(data, indices, indptr, y, sw, ws, pen, params, fit_intercept, ve
             )  # fmt: skip
             if ok:
                 break
-        _step(codes, n, K, fi, t, entering, a, d, vec, r, pen, ws, passed, n_passed)
+        step(codes, n, K, fi, t, entering, a, d, vec, r, pen, ws, passed, n_passed)
         _term_row_csc(data, indices, indptr, ws, fi, entering, n, row)
         _finish_pivot(codes, n, K, k, entering, y, vec, fi, Minv, row, z)
         stalled = stalled + 1 if t == 0.0 else 0

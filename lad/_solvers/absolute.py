@@ -19,9 +19,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import scipy.sparse as sp
-from scipy.optimize import linprog
 
-from .._certificate import HIGHS_OPTIONS, absolute_certificate, rho
+from .._certificate import absolute_certificate, rho
 from .._penalty import L1, L2, LOWER, UPPER
 from .._validation import DenseDesign, readonly
 from . import _simplex
@@ -29,6 +28,7 @@ from ._cd_absolute import cd_lad
 from ._columns import column_stats, exact_products
 from ._ipm import guess_basis, ipm_lad
 from ._irls import irls_lad, weighted_quantile
+from ._null_model import intercept_interval, null_ratio, one_zero_ratio, zero_set_ratio
 from ._result import SolveResult
 from ._scaling import Scaling, column_scales, scale_design, target_scale
 
@@ -109,21 +109,6 @@ def as_matrix(design):
     )
 
 
-def intercept_interval(y, sw, tau):
-    """Both ends of the set of minimisers of ``sum sw rho_tau(y - b)``."""
-    order = np.argsort(y, kind="stable")
-    ys, ws = y[order], sw[order]
-    total = ws.sum()
-    cum = np.cumsum(ws)
-    k = int(np.searchsorted(cum, tau * total - 1e-12 * total))
-    lo = float(ys[min(k, ys.size - 1)])
-    # The right end: the largest b with weighted fraction strictly below b <= tau.
-    below = cum - ws
-    ok = below <= tau * total + 1e-12 * total
-    hi = float(ys[ok].max()) if ok.any() else lo
-    return lo, max(lo, hi)
-
-
 def null_objective(y, sw, tau, fit_intercept):
     """Objective at ``w = 0`` with the best intercept: the scale of relative ``tol``."""
     b = weighted_quantile(y, sw, tau) if fit_intercept else 0.0
@@ -194,74 +179,18 @@ def alpha_max(problem, unit):
         if zero.size == 0:
             if problem.fit_intercept and abs(float(sw @ u)) > 1e-9 * W:
                 continue  # b is not an optimal intercept
-            best = min(best, _ratio(g[cols], c[cols], up[cols], down[cols]))
+            best = min(best, null_ratio(g[cols], c[cols], up[cols], down[cols]))
             continue
+        X = as_matrix(problem.design)
+        args = (X, sw, tau, cols)
         if zero.size == 1 and problem.fit_intercept:
-            best = min(best, _alpha_max_one_zero(problem, zero[0], u, g, c, up, down))
+            best = min(best, one_zero_ratio(*args, zero[0], u, g, c, up, down))
         else:
-            best = min(best, _alpha_max_lp(problem, b, zero, u, g, c, up, down))
+            best = min(best, zero_set_ratio(*args, problem.fit_intercept, zero, u, g,
+                                            c, up, down))  # fmt: skip
     if not np.isfinite(best) and best != np.inf:  # pragma: no cover
         raise RuntimeError("alpha_max is not a number")
     return float(best)
-
-
-def _ratio(g, c, up, down):
-    need = np.where(up & (g > 0), g, 0.0) + np.where(down & (g < 0), -g, 0.0)
-    if np.any((need > 0) & (c == 0)):
-        return np.inf
-    with np.errstate(divide="ignore", invalid="ignore"):
-        ratios = np.where(need > 0, need / np.where(c > 0, c, 1.0), 0.0)
-    return float(np.max(ratios, initial=0.0))
-
-
-def _alpha_max_one_zero(problem, i, u, g, c, up, down):
-    """:func:`alpha_max` with an intercept and one row fitted exactly, exactly.
-
-    That row's dual value is then fixed by ``sum sw u = 0``: no LP (whose absolute
-    tolerances would read a dual value of 1e-10 as 0) is needed.
-    """
-    cols = problem.usable
-    X = as_matrix(problem.design)
-    xi = np.asarray(X[i].todense()).ravel() if sp.issparse(X) else X[i]
-    sw_i, tau = problem.sw[i], problem.tau
-    v = -float(problem.sw @ u)  # u_i = 0 in u
-    lo, hi = sw_i * (tau - 1.0), sw_i * tau
-    if not lo - 1e-12 * sw_i <= v <= hi + 1e-12 * sw_i:
-        return np.inf  # this end of the median interval is not optimal
-    g = g + xi * min(max(v, lo), hi)
-    return _ratio(g[cols], c[cols], up[cols], down[cols])
-
-
-def _alpha_max_lp(problem, b, zero, u, g, c, up, down):
-    """``min t`` over the zero rows' dual values, subject to the subdifferential."""
-    cols = problem.usable
-    X = as_matrix(problem.design)
-    Z = X[zero][:, cols]
-    Z = Z.toarray() if sp.issparse(Z) else np.asarray(Z)
-    sw_z = problem.sw[zero]
-    tau = problem.tau
-    m = zero.size
-    # Variables v = sw_Z u_Z (matrix entries are X itself) and t' = t max(c), so
-    # that every coefficient is near 1 whatever the scale of alpha; rows normalised.
-    c_top = float(np.max(c[cols], initial=0.0)) or 1.0
-    c_rel = c[cols] / c_top
-    A_ub, b_ub = [], []
-    for sign, side in ((1.0, up[cols]), (-1.0, down[cols])):
-        for k in np.flatnonzero(side):
-            row = np.r_[sign * Z[:, k], -c_rel[k]]
-            norm = np.linalg.norm(row) or 1.0
-            A_ub.append(row / norm)
-            b_ub.append(-sign * g[cols][k] / norm)
-    kw = {}
-    if problem.fit_intercept:
-        kw = {"A_eq": np.r_[np.ones(m), 0.0][None, :], "b_eq": [-float(problem.sw @ u)]}
-    bounds = [(s * (tau - 1.0), s * tau) for s in sw_z] + [(0, None)]
-    res = linprog(
-        np.r_[np.zeros(m), 1.0], A_ub=np.array(A_ub) if A_ub else None,
-        b_ub=np.array(b_ub) if b_ub else None, bounds=bounds, method="highs",
-        options=HIGHS_OPTIONS, **kw,
-    )  # fmt: skip
-    return float(res.x[-1]) / c_top if res.status == 0 else np.inf
 
 
 @dataclass(frozen=True)

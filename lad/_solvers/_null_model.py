@@ -1,0 +1,90 @@
+"""The null model of the absolute loss: its optimal intercepts and the smallest
+alpha at which it is optimal (``alpha_max``), computed exactly.
+
+At ``w = 0`` and an optimal intercept ``b``, the subgradient ``u_i`` is fixed by the
+sign of every non-zero residual; zero is optimal at ``alpha`` iff some choice of
+``u`` on the rows fitted exactly puts ``g = X'S u`` inside ``alpha`` times the
+penalty's subdifferential at 0. Without such rows that is a maximum of ratios; with
+one (and an intercept) the intercept's equation fixes its ``u``; with more, a small
+LP. Both ends of the interval of optimal intercepts are tried.
+"""
+
+import numpy as np
+import scipy.sparse as sp
+from scipy.optimize import linprog
+
+from .._certificate import HIGHS_OPTIONS
+
+__all__ = ["intercept_interval", "null_ratio", "one_zero_ratio", "zero_set_ratio"]
+
+
+def intercept_interval(y, sw, tau):
+    """Both ends of the set of minimisers of ``sum sw rho_tau(y - b)``."""
+    order = np.argsort(y, kind="stable")
+    ys, ws = y[order], sw[order]
+    total = ws.sum()
+    cum = np.cumsum(ws)
+    k = int(np.searchsorted(cum, tau * total - 1e-12 * total))
+    lo = float(ys[min(k, ys.size - 1)])
+    # The right end: the largest b with weighted fraction strictly below b <= tau.
+    below = cum - ws
+    ok = below <= tau * total + 1e-12 * total
+    hi = float(ys[ok].max()) if ok.any() else lo
+    return lo, max(lo, hi)
+
+
+def null_ratio(g, c, up, down):
+    """``max_j`` of the alpha that column ``j`` needs (inf for an unpenalised one)."""
+    need = np.where(up & (g > 0), g, 0.0) + np.where(down & (g < 0), -g, 0.0)
+    if np.any((need > 0) & (c == 0)):
+        return np.inf
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratios = np.where(need > 0, need / np.where(c > 0, c, 1.0), 0.0)
+    return float(np.max(ratios, initial=0.0))
+
+
+def one_zero_ratio(X, sw, tau, usable, i, u, g, c, up, down):
+    """:func:`alpha_max` with an intercept and one row fitted exactly, exactly.
+
+    That row's dual value is then fixed by ``sum sw u = 0``: no LP (whose absolute
+    tolerances would read a dual value of 1e-10 as 0) is needed.
+    """
+    cols = usable
+    xi = np.asarray(X[i].todense()).ravel() if sp.issparse(X) else X[i]
+    sw_i = sw[i]
+    v = -float(sw @ u)  # u_i = 0 in u
+    lo, hi = sw_i * (tau - 1.0), sw_i * tau
+    if not lo - 1e-12 * sw_i <= v <= hi + 1e-12 * sw_i:
+        return np.inf  # this end of the median interval is not optimal
+    g = g + xi * min(max(v, lo), hi)
+    return null_ratio(g[cols], c[cols], up[cols], down[cols])
+
+
+def zero_set_ratio(X, sw, tau, usable, fit_intercept, zero, u, g, c, up, down):
+    """``min t`` over the zero rows' dual values, subject to the subdifferential."""
+    cols = usable
+    Z = X[zero][:, cols]
+    Z = Z.toarray() if sp.issparse(Z) else np.asarray(Z)
+    sw_z = sw[zero]
+    m = zero.size
+    # Variables v = sw_Z u_Z (matrix entries are X itself) and t' = t max(c), so
+    # that every coefficient is near 1 whatever the scale of alpha; rows normalised.
+    c_top = float(np.max(c[cols], initial=0.0)) or 1.0
+    c_rel = c[cols] / c_top
+    A_ub, b_ub = [], []
+    for sign, side in ((1.0, up[cols]), (-1.0, down[cols])):
+        for k in np.flatnonzero(side):
+            row = np.r_[sign * Z[:, k], -c_rel[k]]
+            norm = np.linalg.norm(row) or 1.0
+            A_ub.append(row / norm)
+            b_ub.append(-sign * g[cols][k] / norm)
+    kw = {}
+    if fit_intercept:
+        kw = {"A_eq": np.r_[np.ones(m), 0.0][None, :], "b_eq": [-float(sw @ u)]}
+    bounds = [(s * (tau - 1.0), s * tau) for s in sw_z] + [(0, None)]
+    res = linprog(
+        np.r_[np.zeros(m), 1.0], A_ub=np.array(A_ub) if A_ub else None,
+        b_ub=np.array(b_ub) if b_ub else None, bounds=bounds, method="highs",
+        options=HIGHS_OPTIONS, **kw,
+    )  # fmt: skip
+    return float(res.x[-1]) / c_top if res.status == 0 else np.inf
