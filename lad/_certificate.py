@@ -58,13 +58,13 @@ def zero_threshold(y, fitted, intercept):
 def kernel_penalty(pen, W):
     """The penalty array in the LP's units: L1 weights times ``W / 2``."""
     out = np.array(pen, dtype=np.float64)
-    out[:, L1] *= W / 2.0
+    out[L1] *= W / 2.0
     return out
 
 
 def free_columns(pen):
     """Coefficients that are unpenalised and unbounded: their dual is an equality."""
-    return (pen[:, L1] == 0) & np.isneginf(pen[:, LOWER]) & np.isposinf(pen[:, UPPER])
+    return (pen[L1] == 0) & np.isneginf(pen[LOWER]) & np.isposinf(pen[UPPER])
 
 
 def _column_max(X):
@@ -87,9 +87,9 @@ def feasible_dual(X, y, sw, u, pen_k, tau, fit_intercept):
     u = np.clip(np.asarray(u, dtype=np.float64), tau - 1.0, tau)
     g = np.asarray(X.T @ (sw * u)).ravel()
     free = free_columns(pen_k)
-    lam, l2 = pen_k[:, L1], pen_k[:, 1]
-    open_up = ~free & (l2 == 0) & np.isposinf(pen_k[:, UPPER])
-    open_down = ~free & (l2 == 0) & np.isneginf(pen_k[:, LOWER])
+    lam, l2 = pen_k[L1], pen_k[1]
+    open_up = ~free & (l2 == 0) & np.isposinf(pen_k[UPPER])
+    open_down = ~free & (l2 == 0) & np.isneginf(pen_k[LOWER])
     excess = np.maximum(
         np.where(open_up, g - lam, 0.0), np.where(open_down, -g - lam, 0.0)
     )
@@ -97,7 +97,7 @@ def feasible_dual(X, y, sw, u, pen_k, tau, fit_intercept):
     rounding = (excess > 0) & (excess <= noise)
     g_eff = np.where(rounding, np.clip(g, -lam, lam), g)
     rest = ~free & ~rounding
-    s = dual_limit(pen_k[rest], g[rest]) if rest.any() else 1.0
+    s = dual_limit(pen_k[:, rest], g[rest]) if rest.any() else 1.0
     if s < 1.0:
         u = u * s
         g = g * s
@@ -114,11 +114,11 @@ def gap_terms(r, w, b, sw, u, g, pen_k, tau, fit_intercept):
     """``(W/2) (P - D)`` in complementarity form, and ``(W/2) P`` (LP units)."""
     loss = 0.5 * rho(r, tau)
     free = free_columns(pen_k)
-    pen_val = float(pen_k[:, L1] @ np.abs(w))
-    conj = conjugate(pen_k[~free], g[~free])
+    pen_val = float(pen_k[L1] @ np.abs(w))
+    conj = conjugate(pen_k[:, ~free], g[~free])
     comp_rows = float(sw @ (loss - u * r))
     comp_cols = float(
-        np.sum(pen_k[~free, L1] * np.abs(w[~free]) + conj - w[~free] * g[~free])
+        np.sum(pen_k[L1, ~free] * np.abs(w[~free]) + conj - w[~free] * g[~free])
     )
     # Free columns contribute -w_j g_j (their conjugate is 0 at g = 0, which the
     # infeasibility reports); the intercept -b sum sw u likewise.
@@ -203,13 +203,13 @@ def _free_set_duals(X, y, sw, u, zero, pen_k, tau, fit_intercept):
     m = zero.size
     A = sp.csr_matrix(X[zero]).T.tocsr()  # (p, m): row j is column j on the zero set
     g_fixed = np.asarray(X.T @ fixed).ravel()
-    lam, lo, hi = pen_k[:, L1], pen_k[:, LOWER], pen_k[:, UPPER]
+    lam, lo, hi = pen_k[L1], pen_k[LOWER], pen_k[UPPER]
     free = free_columns(pen_k)
     # One constraint per (column, open side): (column j, factor on g_j, rhs,
     # equality?, epigraph variable or -1).
     cons = []
     n_t = 0
-    for j in range(pen_k.shape[0]):
+    for j in range(pen_k.shape[1]):
         if free[j]:
             cons.append((j, 1.0, -g_fixed[j], True, -1))
             continue
@@ -287,10 +287,10 @@ def _nondegenerate(X, u, g, w, zero, pen_k, tau, fit_intercept):
     Bounds that are active are not analysed: the answer is then False.
     """
     margin = 1e-9
-    lam = pen_k[:, L1]
+    lam = pen_k[L1]
     free = free_columns(pen_k)
     nz = w != 0
-    if np.any(nz & ((w == pen_k[:, LOWER]) | (w == pen_k[:, UPPER]))):
+    if np.any(nz & ((w == pen_k[LOWER]) | (w == pen_k[UPPER]))):
         return False
     E = np.flatnonzero(free | nz)
     k = E.size + int(fit_intercept)

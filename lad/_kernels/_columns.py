@@ -158,16 +158,18 @@ def xt_exact_rows(X, V, out):
     """:func:`xt_exact_dense` for a C-ordered X (covariance mode keeps that layout).
 
     The loop over rows is outermost, so every column's sum has the same order as in
-    the F-ordered and CSC versions, and the sums over columns vectorise.
+    the F-ordered and CSC versions, the sums over columns vectorise, and each row
+    of ``X`` is read once for all the vectors.
     """
     n_samples, n_features = X.shape
-    for k in range(V.shape[0]):
-        for j in range(n_features):
-            out[k, j] = 0.0
-        for i in range(n_samples):
+    out[:, :] = 0.0
+    for i in range(n_samples):
+        xi = X[i]
+        for k in range(V.shape[0]):
             vi = V[k, i]
+            acc = out[k]
             for j in range(n_features):
-                out[k, j] += X[i, j] * vi
+                acc[j] += xi[j] * vi
 
 
 @njit(cache=True, nogil=True)

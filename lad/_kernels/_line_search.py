@@ -12,14 +12,16 @@ weighted quantile computed without sorting them all.
 import numpy as np
 from numba import njit
 
+from ._penalty import col
+
 
 @njit(cache=True, nogil=True)
 def kink_slopes(pen, j, scale, kink):
     """Slopes of a column's penalty just left and right of one of its kinks."""
-    lam = scale * pen[j, 0]
+    lam = scale * pen[0, col(pen, j)]
     if kink == 1:
-        left = -lam if pen[j, 2] < 0.0 else -np.inf
-        right = lam if pen[j, 3] > 0.0 else np.inf
+        left = -lam if pen[2, col(pen, j)] < 0.0 else -np.inf
+        right = lam if pen[3, col(pen, j)] > 0.0 else np.inf
         return left, right
     if kink == 0:
         return -np.inf, -lam
@@ -29,9 +31,9 @@ def kink_slopes(pen, j, scale, kink):
 @njit(cache=True, nogil=True)
 def kink_value(pen, j, kink):
     if kink == 0:
-        return pen[j, 2]
+        return pen[2, col(pen, j)]
     if kink == 2:
-        return pen[j, 3]
+        return pen[3, col(pen, j)]
     return 0.0
 
 
@@ -113,14 +115,14 @@ def line_search(codes, n, K, fi, a, d, vec, r, sw, tau, pen, ws, scale, colbasic
         if dc == 0.0 or colbasic[c]:
             continue
         j = ws[c]
-        lam = scale * pen[j, 0]
+        lam = scale * pen[0, col(pen, j)]
         s = codes[n + K + c]
         contrib = (lam if s > 0 else -lam) * dc
         slope += contrib
         mass += abs(contrib)
         b = beta[fi + c]
-        lo = pen[j, 2]
-        up = pen[j, 3]
+        lo = pen[2, col(pen, j)]
+        up = pen[3, col(pen, j)]
         if dc > 0.0:
             if s < 0:  # the zero kink lies ahead
                 t = -b / dc
@@ -154,11 +156,11 @@ def line_search(codes, n, K, fi, a, d, vec, r, sw, tau, pen, ws, scale, colbasic
             c = (code - n) // 3
             kink = (code - n) % 3
             dc = d[fi + c]
-            closed = (dc > 0.0 and pen[ws[c], 3] == 0.0) or (
-                dc < 0.0 and pen[ws[c], 2] == 0.0
+            closed = (dc > 0.0 and pen[3, col(pen, ws[c])] == 0.0) or (
+                dc < 0.0 and pen[2, col(pen, ws[c])] == 0.0
             )
             if kink == 1 and not closed:
-                slope += 2.0 * scale * pen[ws[c], 0] * abs(dc)
+                slope += 2.0 * scale * pen[0, col(pen, ws[c])] * abs(dc)
             else:  # a bound: the search cannot go past it
                 slope = np.inf
         if slope >= 0.0:

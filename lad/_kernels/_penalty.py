@@ -1,7 +1,7 @@
 """The penalty's share of every kernel: proximal step, conjugate and dual limit.
 
 The penalty reaches the kernels as one float64 array ``pen`` of shape
-``(n_features, 4)`` (columns ``l1, l2, lower, upper`` in the estimator's units, see
+``(4, n_features)`` (rows ``l1, l2, lower, upper`` in the estimator's units, see
 :mod:`lad._penalty`); a kernel passes its normalisation ``scale`` (``n`` for the
 squared loss) so that ``scale * l1`` and ``scale * l2`` are in its own units. A new
 penalty changes these three functions and :mod:`lad._penalty`, nothing else.
@@ -16,22 +16,29 @@ CONJ_RTOL = 1e-12
 
 
 @njit(cache=True, nogil=True, inline="always")
-def prox_coord(z, c, pen, j, scale):
-    """Minimiser of ``0.5 c v^2 - z v + scale (l1_j |v| + l2_j v^2 / 2)`` on the bounds.
+def col(pen, j):
+    """The column of ``pen`` that holds feature ``j``'s penalty.
 
-    With ``z = g_j + c w_j`` (``g_j`` the gradient of the smooth part, ``c`` the
-    curvature of coordinate ``j``) this is the exact coordinate-descent step. The
-    objective is convex in ``v``, so clipping the unconstrained minimiser is exact.
+    A penalty that is the same for every feature reaches the kernels as one column
+    (:func:`lad._penalty.for_kernels`), so that the passes over every feature do
+    not stream a ``4 x n_features`` array through the cache beside ``X``.
     """
-    l1 = scale * pen[j, L1]
+    return j if pen.shape[1] > 1 else 0
+
+
+@njit(cache=True, nogil=True, inline="always")
+def prox_scalar(z, c, l1, l2, lo, hi):
+    """Minimiser of ``0.5 c v^2 - z v + l1 |v| + l2 v^2 / 2`` on ``[lo, hi]``.
+
+    ``l1`` and ``l2`` in the kernel's units. The objective is convex in ``v``, so
+    clipping the unconstrained minimiser is exact.
+    """
     if z > l1:
-        v = (z - l1) / (c + scale * pen[j, L2])
+        v = (z - l1) / (c + l2)
     elif z < -l1:
-        v = (z + l1) / (c + scale * pen[j, L2])
+        v = (z + l1) / (c + l2)
     else:
         return 0.0
-    lo = pen[j, LOWER]
-    hi = pen[j, UPPER]
     if v < lo:
         return lo
     if v > hi:
@@ -40,22 +47,36 @@ def prox_coord(z, c, pen, j, scale):
 
 
 @njit(cache=True, nogil=True, inline="always")
+def prox_coord(z, c, pen, j, scale):
+    """:func:`prox_scalar` with feature ``j``'s penalty from ``pen``.
+
+    With ``z = g_j + c w_j`` (``g_j`` the gradient of the smooth part, ``c`` the
+    curvature of coordinate ``j``) this is the exact coordinate-descent step.
+    """
+    jj = col(pen, j)
+    return prox_scalar(z, c, scale * pen[L1, jj], scale * pen[L2, jj], pen[LOWER, jj],
+                       pen[UPPER, jj])  # fmt: skip
+
+
+@njit(cache=True, nogil=True, inline="always")
 def penalty_coord(w_j, pen, j, scale):
     """``scale * (l1_j |w_j| + l2_j w_j^2 / 2)``: one coordinate's penalty."""
-    return scale * (pen[j, L1] * abs(w_j) + 0.5 * pen[j, L2] * w_j * w_j)
+    jj = col(pen, j)
+    return scale * (pen[L1, jj] * abs(w_j) + 0.5 * pen[L2, jj] * w_j * w_j)
 
 
 @njit(cache=True, nogil=True)
 def conjugate_coord(g, pen, j, scale):
     """``sup_{lower <= v <= upper} g v - scale (l1 |v| + l2 v^2 / 2)`` (may be inf)."""
-    l1 = scale * pen[j, L1]
-    l2 = scale * pen[j, L2]
+    jj = col(pen, j)
+    l1 = scale * pen[L1, jj]
+    l2 = scale * pen[L2, jj]
     if g > l1:
         excess = g - l1
-        bound = pen[j, UPPER]
+        bound = pen[UPPER, jj]
     elif g < -l1:
         excess = -g - l1
-        bound = -pen[j, LOWER]
+        bound = -pen[LOWER, jj]
     else:
         return 0.0
     v = excess / l2 if l2 > 0.0 else np.inf
@@ -70,11 +91,12 @@ def conjugate_coord(g, pen, j, scale):
 @njit(cache=True, nogil=True, inline="always")
 def dual_limit_coord(g, pen, j, scale):
     """Largest ``s`` in [0, 1] keeping :func:`conjugate_coord` finite at ``s g``."""
-    if pen[j, L2] > 0.0:
+    jj = col(pen, j)
+    if pen[L2, jj] > 0.0:
         return 1.0
-    l1 = scale * pen[j, L1]
-    if g > l1 and pen[j, UPPER] == np.inf:
+    l1 = scale * pen[L1, jj]
+    if g > l1 and pen[UPPER, jj] == np.inf:
         return l1 / g
-    if g < -l1 and pen[j, LOWER] == -np.inf:
+    if g < -l1 and pen[LOWER, jj] == -np.inf:
         return l1 / -g
     return 1.0

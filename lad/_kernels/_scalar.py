@@ -8,6 +8,8 @@ after changing this file, delete ``lad/**/__pycache__/*.nb[ic]``.
 import numpy as np
 from numba import njit
 
+from ._penalty import col
+
 
 @njit(cache=True, nogil=True)
 def soft_threshold(x, threshold):
@@ -102,6 +104,14 @@ def weighted_dot(sw, u, v, shift):
     return acc
 
 
+@njit(cache=True, nogil=True, inline="always")
+def copy_into(src, out):
+    """``out[:] = src`` by a loop: slice assignment from an array compiles Numba's
+    shape-error formatting (seconds of first-call compile) into every caller."""
+    for i in range(out.shape[0]):
+        out[i] = src[i]
+
+
 @njit(cache=True, nogil=True)
 def weighted_sum(sw, v):
     """Return ``sum_i sw[i] * v[i]``; an empty ``sw`` means unit weights."""
@@ -194,7 +204,7 @@ def anderson_point(hist, G, c, w_ws, out, pen, ws):
         if not np.isfinite(v):
             return False
         # The extrapolated point must stay feasible: clip it into the bounds.
-        out[i] = min(max(v, pen[ws[i], 2]), pen[ws[i], 3])
+        out[i] = min(max(v, pen[2, col(pen, ws[i])]), pen[3, col(pen, ws[i])])
     return True
 
 

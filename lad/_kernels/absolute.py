@@ -17,7 +17,7 @@ dense and CSC kernels differ only in how they gather a column's kinks.
 import numpy as np
 from numba import njit
 
-from ._penalty import penalty_coord
+from ._penalty import col, penalty_coord
 
 
 @njit(cache=True, nogil=True)
@@ -83,7 +83,7 @@ def _intercept_step(r, sw, intercept, tau, kinks, jumps):
 
 @njit(cache=True, nogil=True)
 def _add_penalty_kink(kinks, jumps, m, slope, pen, j, scale):
-    lam = scale * pen[j, 0]
+    lam = scale * pen[0, col(pen, j)]
     if lam > 0.0:
         kinks[m] = 0.0
         jumps[m] = 2.0 * lam
@@ -94,8 +94,9 @@ def _add_penalty_kink(kinks, jumps, m, slope, pen, j, scale):
 @njit(cache=True, nogil=True)
 def _coordinate(kinks, jumps, m, slope, w_j, pen, j, scale):
     m, slope = _add_penalty_kink(kinks, jumps, m, slope, pen, j, scale)
+    jj = col(pen, j)
     return _line_minimiser(
-        kinks, jumps, m, slope, scale * pen[j, 1], pen[j, 2], pen[j, 3]
+        kinks, jumps, m, slope, scale * pen[1, jj], pen[2, jj], pen[3, jj]
     )
 
 

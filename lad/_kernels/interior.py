@@ -17,6 +17,8 @@ these kernels do the O(m k) work around it.
 import numpy as np
 from numba import njit
 
+from ._scalar import copy_into
+
 # Fraction of the distance to the boundary that a step may cover.
 STEP_FRACTION = 0.99995
 
@@ -59,13 +61,13 @@ def _chol_solve(U, rhs, out):
 @njit(cache=True, nogil=True)
 def _at_dense(A, v, out):
     """``out = A' v``."""
-    out[:] = A.T @ v
+    copy_into(A.T @ v, out)
 
 
 @njit(cache=True, nogil=True)
 def _a_dense(A, v, out):
     """``out = A v``."""
-    out[:] = A @ v
+    copy_into(A @ v, out)
 
 
 @njit(cache=True, nogil=True)

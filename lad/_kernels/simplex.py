@@ -47,6 +47,7 @@ import numpy as np
 from numba import njit
 
 from ._line_search import kink_slopes, line_search, step
+from ._penalty import col
 
 # A released term must lower F by more than this fraction of the terms' total slope
 # (the rounding level of the directional derivative) to be worth a pivot.
@@ -228,7 +229,7 @@ def _nonbasic_weights(codes, n, sw, tau, v):
 def _column_rhs(acc, codes, n, K, c, j, pen, scale, colbasic):
     if colbasic[c]:
         return acc
-    lam = scale * pen[j, 0]
+    lam = scale * pen[0, col(pen, j)]
     return acc + (lam if codes[n + K + c] > 0 else -lam)
 
 

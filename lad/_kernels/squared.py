@@ -4,7 +4,7 @@ Problem (in the estimator's units, weights normalised to sum to ``n``)::
 
     (1 / 2n) * sum_i sw_i * (y_i - x_i'w - b)^2 + sum_j pen_j(w_j)
 
-with ``pen_j`` the penalty of row ``j`` of the ``(n_features, 4)`` array ``pen`` (L1
+with ``pen_j`` the penalty of column ``j`` of the ``(4, n_features)`` array ``pen`` (L1
 and L2 weights and bounds, :mod:`lad._penalty`); the kernels work in units of ``n``
 times the objective. The intercept is profiled out by implicit centring: the kernels
 see the centred target ``y`` and the weighted column means ``xmean`` and never form
@@ -25,15 +25,11 @@ kept only when it lowers the objective).
 import numpy as np
 from numba import njit
 
-from ._penalty import (
-    conjugate_coord,
-    dual_limit_coord,
-    penalty_coord,
-    prox_coord,
-)
+from ._penalty import conjugate_coord, penalty_coord, prox_coord, prox_scalar
 from ._scalar import (
     anderson_point,
     axpy_centered_col,
+    copy_into,
     csc_col_axpy,
     csc_col_dot,
     dot_centered_col,
@@ -65,19 +61,54 @@ def squared_gap(g, w, ws, pen, rss, ytr, n_samples):
     n = float(n_samples)
     s = 1.0
     primal_pen = 0.0
-    for k in range(ws.shape[0]):
-        j = ws[k]
-        s = min(s, dual_limit_coord(g[k], pen, j, n))
-        primal_pen += penalty_coord(w[j], pen, j, n)
+    finite_conj = False  # a ridge part or a bound: the conjugate can be non-zero
+    if pen.shape[1] == 1:
+        # One penalty for every feature (the common case): the loop-invariant
+        # numbers are hoisted and s takes one division, not one per feature.
+        l1, l2, lo, hi = n * pen[0, 0], pen[1, 0], pen[2, 0], pen[3, 0]
+        up_open = l2 == 0.0 and hi == np.inf
+        down_open = l2 == 0.0 and lo == -np.inf
+        top = 0.0
+        w_abs = 0.0
+        w_sq = 0.0
+        for k in range(ws.shape[0]):
+            wj = w[ws[k]]
+            w_abs += abs(wj)
+            w_sq += wj * wj
+            gk = g[k]
+            if (gk > 0.0 and up_open) or (gk < 0.0 and down_open):
+                top = max(top, abs(gk))
+        primal_pen = l1 * w_abs + 0.5 * n * l2 * w_sq
+        if top > l1:
+            s = l1 / top
+        finite_conj = l2 > 0.0 or lo > -np.inf or hi < np.inf
+    else:
+        # The limit of s written out (dual_limit_coord inlined by hand): this loop
+        # runs over every feature once per outer pass of the working sets.
+        for k in range(ws.shape[0]):
+            j = ws[k]
+            l1 = n * pen[0, j]
+            l2 = pen[1, j]
+            wj = w[j]
+            primal_pen += l1 * abs(wj) + 0.5 * n * l2 * wj * wj
+            gk = g[k]
+            if l2 == 0.0:
+                if gk > l1 and pen[3, j] == np.inf:
+                    s = min(s, l1 / gk)
+                elif gk < -l1 and pen[2, j] == -np.inf:
+                    s = min(s, -l1 / gk)
+            if l2 > 0.0 or pen[2, j] > -np.inf or pen[3, j] < np.inf:
+                finite_conj = True
     conj = 0.0
-    for k in range(ws.shape[0]):
-        conj += conjugate_coord(s * g[k], pen, ws[k], n)
+    if finite_conj:  # the plain Lasso skips this pass: its conjugates are all 0
+        for k in range(ws.shape[0]):
+            conj += conjugate_coord(s * g[k], pen, ws[k], n)
     primal = 0.5 * rss + primal_pen
     dual = s * ytr - 0.5 * s * s * rss - conj
     return (primal - dual) / n, s
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, inline="always")
 def _gap_due(epoch, last_check, spacing, dw_max, w_max):
     """The gap schedule: ``(due, last_check, spacing)`` after ``epoch``."""
     gated = w_max == 0.0 or dw_max <= DW_GATE * w_max
@@ -87,6 +118,13 @@ def _gap_due(epoch, last_check, spacing, dw_max, w_max):
             spacing = min(2 * spacing, GAP_FREQ)
         return True, epoch, spacing
     return False, last_check, spacing
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _hoisted(pen, scale):
+    """A penalty shared by every feature, read once: ``(uniform, l1, l2, lo, hi)``."""
+    return (pen.shape[1] == 1, scale * pen[0, 0], scale * pen[1, 0], pen[2, 0],
+            pen[3, 0])  # fmt: skip
 
 
 @njit(cache=True, nogil=True, inline="always")
@@ -133,7 +171,7 @@ def _accept(sw, r, offset, w, ws, pen, r_e, offset_e, w_e, scale):
         return False
     for k in range(ws.shape[0]):
         w[ws[k]] = w_e[k]
-    r[:] = r_e
+    copy_into(r_e, r)
     return True
 
 
@@ -168,6 +206,7 @@ def cd_squared_dense(
     n_samples = X.shape[0]
     n_ws = ws.shape[0]
     scale = float(n_samples)
+    uniform, u1, u2, ulo, uhi = _hoisted(pen, scale)
     weighted = sw.shape[0] > 0
     random = seed >= 0
     g = np.empty(n_ws)
@@ -194,7 +233,10 @@ def cd_squared_dense(
                 gj = dot_centered_col_weighted(X, j, xmean[j], sw, r)
             else:
                 gj = dot_centered_col(X, j, xmean[j], r)
-            new = prox_coord(gj + w_j * col_sq[j], col_sq[j], pen, j, scale)
+            if uniform:
+                new = prox_scalar(gj + w_j * col_sq[j], col_sq[j], u1, u2, ulo, uhi)
+            else:
+                new = prox_coord(gj + w_j * col_sq[j], col_sq[j], pen, j, scale)
             if new != w_j:
                 axpy_centered_col(X, j, xmean[j], w_j - new, r)
                 w[j] = new
@@ -208,7 +250,7 @@ def cd_squared_dense(
                 if anderson_point(hist, G, c, hist[n_acc], w_e, pen, ws):
                     # Rebuild the residual from the change of w (one axpy per moved
                     # coordinate), so r stays y - Xc w instead of drifting.
-                    r_e[:] = r
+                    copy_into(r, r_e)
                     for k in range(n_ws):
                         d = w_e[k] - w[ws[k]]
                         if d != 0.0:
@@ -250,6 +292,7 @@ def cd_squared_csc(
     n_samples = y.shape[0]
     n_ws = ws.shape[0]
     scale = float(n_samples)
+    uniform, u1, u2, ulo, uhi = _hoisted(pen, scale)
     random = seed >= 0
     g = np.empty(n_ws)
     offset = 0.0
@@ -277,7 +320,10 @@ def cd_squared_csc(
                 w[j] = 0.0
                 continue
             gj = csc_col_dot(data, indices, indptr, j, sw, r) - xmean[j] * r_sum
-            new = prox_coord(gj + w_j * col_sq[j], col_sq[j], pen, j, scale)
+            if uniform:
+                new = prox_scalar(gj + w_j * col_sq[j], col_sq[j], u1, u2, ulo, uhi)
+            else:
+                new = prox_coord(gj + w_j * col_sq[j], col_sq[j], pen, j, scale)
             if new != w_j:
                 delta = new - w_j
                 csc_col_axpy(data, indices, indptr, j, -delta, r)
@@ -292,7 +338,7 @@ def cd_squared_csc(
             if n_stored == n_acc + 1:
                 n_stored = 0
                 if anderson_point(hist, G, c, hist[n_acc], w_e, pen, ws):
-                    r_e[:] = r
+                    copy_into(r, r_e)
                     offset_e = offset
                     for k in range(n_ws):
                         d = w_e[k] - w[ws[k]]
@@ -344,6 +390,7 @@ def cd_squared_gram(Q, q, y_sq, w, H, n_samples, pen, seed, max_epochs, tol, ws)
     """
     n_ws = ws.shape[0]
     scale = float(n_samples)
+    uniform, u1, u2, ulo, uhi = _hoisted(pen, scale)
     random = seed >= 0
     g = np.empty(n_ws)
     gap = _gap_squared_gram(q, y_sq, w, H, pen, ws, g, n_samples)
@@ -364,7 +411,10 @@ def cd_squared_gram(Q, q, y_sq, w, H, n_samples, pen, seed, max_epochs, tol, ws)
             if c <= 0.0:
                 w[j] = 0.0
                 continue
-            new = prox_coord(q[j] - H[j] + w_j * c, c, pen, j, scale)
+            if uniform:
+                new = prox_scalar(q[j] - H[j] + w_j * c, c, u1, u2, ulo, uhi)
+            else:
+                new = prox_coord(q[j] - H[j] + w_j * c, c, pen, j, scale)
             if new != w_j:
                 delta = new - w_j
                 for i in range(n_features):
@@ -413,9 +463,9 @@ def cd_squared_gram_path(
             out[n_features + 1, k] = 0.0
             k += 1
             continue
-        for j in range(n_features):
-            pen[j, 0] = a * unit[j, 0]
-            pen[j, 1] = a * unit[j, 1]
+        for j in range(pen.shape[1]):
+            pen[0, j] = a * unit[0, j]
+            pen[1, j] = a * unit[1, j]
         n_iter, gap, _ = cd_squared_gram(
             Q, q, y_sq, w, H, n_samples, pen, seed, max_epochs, tol, ws
         )
@@ -458,6 +508,14 @@ def screen_and_rank(g, w, norms, s, radius, pen, scale, candidate, priority):
     ``(1 - s |g_j| / lam_j) / ||x_j||``. Returns the number of candidates, support
     included.
     """
+    if pen.shape[1] > 1:
+        return _screen_general(g, w, norms, s, radius, pen, scale, candidate, priority)
+    # One penalty for every feature: constants hoisted out of the loop.
+    lam = scale * pen[0, 0]
+    if pen[2, 0] == 0.0 and pen[3, 0] == 0.0:
+        lam = -1.0  # every coefficient is fixed at 0: nothing is a candidate
+    pos_only, neg_only = pen[2, 0] == 0.0, pen[3, 0] == 0.0
+    inv_lam = 1.0 / lam if lam > 0.0 else 0.0
     n_cand = 0
     for j in range(g.shape[0]):
         if w[j] != 0.0:
@@ -468,13 +526,40 @@ def screen_and_rank(g, w, norms, s, radius, pen, scale, candidate, priority):
             priority[j] = np.inf
             continue
         gj = g[j]
-        if pen[j, 2] == 0.0:  # w_j >= 0 only: negative correlations cannot enter
+        if pos_only:  # w_j >= 0 only: negative correlations cannot enter
             gj = max(gj, 0.0)
-        if pen[j, 3] == 0.0:
+        elif neg_only:
             gj = min(gj, 0.0)
-        lam = scale * pen[j, 0]
         corr = s * abs(gj)
-        if corr + norms[j] * radius < lam or (pen[j, 2] == 0.0 and pen[j, 3] == 0.0):
+        if lam < 0.0 or corr + norms[j] * radius < lam:
+            candidate[j] = False
+            priority[j] = np.inf
+            continue
+        priority[j] = (1.0 - corr * inv_lam) / norms[j] if lam > 0.0 else -1.0
+        n_cand += 1
+    return n_cand
+
+
+@njit(cache=True, nogil=True)
+def _screen_general(g, w, norms, s, radius, pen, scale, candidate, priority):
+    """:func:`screen_and_rank` for a penalty that differs between features."""
+    n_cand = 0
+    for j in range(g.shape[0]):
+        if w[j] != 0.0:
+            priority[j] = -np.inf
+            n_cand += 1
+            continue
+        if not candidate[j]:
+            priority[j] = np.inf
+            continue
+        lam, lo, hi = scale * pen[0, j], pen[2, j], pen[3, j]
+        gj = g[j]
+        if lo == 0.0:
+            gj = max(gj, 0.0)
+        if hi == 0.0:
+            gj = min(gj, 0.0)
+        corr = s * abs(gj)
+        if corr + norms[j] * radius < lam or (lo == 0.0 and hi == 0.0):
             candidate[j] = False
             priority[j] = np.inf
             continue

@@ -3,6 +3,7 @@
 import numpy as np
 
 from .._kernels.absolute import cd_absolute_csc, cd_absolute_dense
+from .._penalty import for_kernels
 from .._validation import DenseDesign, readonly
 
 # Relative objective decrease per epoch below which CD has stalled or converged.
@@ -27,7 +28,7 @@ def cd_lad(design, y, sw, pen, *, tau, fit_intercept, max_iter, coef0, intercept
     kinks = np.empty(n + 1)
     jumps = np.empty(n + 1)
     sw = readonly(np.ascontiguousarray(sw))
-    pen = readonly(np.ascontiguousarray(pen))
+    pen = readonly(for_kernels(pen))
     nnz = n * p if isinstance(design, DenseDesign) else design.data.size
     per = max(1, int(CHUNK_WORK // max(nnz * np.log2(n + 2), 1)))
     done = 0

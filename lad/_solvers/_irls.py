@@ -52,7 +52,7 @@ def irls_lad(design, y, sw, pen, *, tau, fit_intercept, max_iter, coef0, interce
     eps = scale
     # With a penalty the warm start is for the support; it settles long before the
     # smoothing reaches the precision of the data.
-    penalised = bool(np.any(pen[:, 0] > 0))
+    penalised = bool(np.any(pen[0] > 0))
     eps_min = (EPS_FLOOR_PENALISED if penalised else EPS_FLOOR) * y_scale
     options = squared.Options(
         max_iter=INNER_MAX_EPOCHS * (10 if use_gram else 1),

@@ -77,7 +77,7 @@ class Scaling:
         """The penalty array in scaled units (``degree`` of the loss)."""
         if self.identity:
             return pen
-        col = np.ones(pen.shape[0]) if self.col is None else self.col
+        col = np.ones(pen.shape[1]) if self.col is None else self.col
         return rescale(pen, col, self.y, degree)
 
     def coef(self, w):

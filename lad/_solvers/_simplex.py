@@ -26,6 +26,7 @@ from .._kernels.simplex import (
     simplex_csc,
     simplex_dense,
 )
+from .._penalty import for_kernels
 from .._validation import DenseDesign, readonly
 
 # Pivots per kernel call: the basis is refactored between calls.
@@ -195,7 +196,7 @@ def _assemble(lp, ws, basic_codes, beta):
             c = (code - n) // 3
             kink = (code - n) % 3
             j = ws[c]
-            vec[1, k] = (lp.pen[j, 2], 0.0, lp.pen[j, 3])[kink]
+            vec[1, k] = (lp.pen[2, j], 0.0, lp.pen[3, j])[kink]
     return Basis(np.asarray(ws, dtype=np.int32), codes, vec, r, np.eye(K))
 
 
@@ -241,7 +242,7 @@ def from_residuals(lp, ws, coef, intercept):
     fi = lp.fi
     ws = np.asarray(ws, dtype=np.int32)
     w = np.asarray(coef)[ws]
-    zero_cols = ws[(w == 0) & (lp.pen[ws, 0] > 0)]
+    zero_cols = ws[(w == 0) & (lp.pen[0, ws] > 0)]
     need = ws.size + fi - zero_cols.size
     beta = np.concatenate([[intercept] if fi else [], w])
     r = np.abs(residuals(lp, ws, beta))
@@ -294,7 +295,7 @@ def duals(lp, basis):
         rhs[0] = v.sum()
     g = _columns_dot(lp.design, basis.ws, v)
     basic_cols = set(int((code - n) // 3) for code in codes[n : n + K] if code >= n)
-    lam = lp.scale * lp.pen[basis.ws, 0]
+    lam = lp.scale * lp.pen[0, basis.ws]
     col_side = codes[n + K :]
     slope = np.where(col_side > 0, lam, -lam)
     for c in basic_cols:
@@ -325,8 +326,8 @@ def price_columns(lp, ws, u, candidates):
     if outside.size == 0:
         return outside
     g = _rmatvec(lp.design, lp.sw * u)[outside]
-    lam = lp.scale * lp.pen[outside, 0]
-    lo, hi = lp.pen[outside, 2], lp.pen[outside, 3]
+    lam = lp.scale * lp.pen[0, outside]
+    lo, hi = lp.pen[2, outside], lp.pen[3, outside]
     slack = COL_RTOL * (lam + lp.scale * 2.0 * lp.col_max[outside])
     over = np.where(hi > 0, g - lam, 0.0)
     under = np.where(lo < 0, -g - lam, 0.0)
@@ -345,7 +346,7 @@ def solve(lp, basis, candidates, *, max_pivots, verbose=None):
     """
     design = lp.design
     params = readonly(np.array([lp.tau, lp.scale]))
-    pen = readonly(np.ascontiguousarray(lp.pen))
+    pen = readonly(for_kernels(lp.pen))
     total = 0
     while True:
         budget = min(CHUNK_PIVOTS, max_pivots - total)
@@ -365,7 +366,7 @@ def solve(lp, basis, candidates, *, max_pivots, verbose=None):
             )  # fmt: skip
         total += int(done)
         if verbose is not None:
-            verbose(total)
+            verbose(total, basis.ws.size)
         if done and not refactor(lp, basis):
             return basis, "singular", total
         if status == BUDGET:

@@ -42,7 +42,7 @@ class WorkingSetOptions:
 
 
 def working_set_cd(problem, yc, w, r, pen, *, tol_abs, max_iter, gradient, run,
-                   g0=None, options=WorkingSetOptions()):  # fmt: skip
+                   g0=None, options=WorkingSetOptions(), log=None):  # fmt: skip
     """Solve on growing working sets; ``w`` and ``r`` in place.
 
     ``yc`` is the centred target (``r = yc - Xc w``).
@@ -50,7 +50,8 @@ def working_set_cd(problem, yc, w, r, pen, *, tol_abs, max_iter, gradient, run,
     runs the CD kernel on the int32 index array ``ws`` and returns its epochs.
     ``tol_abs`` is the absolute gap target in the estimator's units; ``g0``, when
     given, is the gradient at the starting point and saves the first pass over X.
-    Returns ``(n_epochs, gap)``: inner epochs plus one per outer pass.
+    Returns ``(n_epochs, gap)``: inner epochs plus one per outer pass. ``log``
+    (a :class:`lad._progress.Progress`) gets a line per outer pass at level 2.
     """
     n = problem.n_samples
     p = problem.n_features
@@ -75,6 +76,9 @@ def working_set_cd(problem, yc, w, r, pen, *, tol_abs, max_iter, gradient, run,
         gap, s = squared_gap(g, w, everything, pen, rss, ytr, n)
         gap = max(gap, 0.0)
         epochs += 1
+        if log is not None:
+            log.note(f"outer pass: gap {gap:.3g} (target {tol_abs:.3g}), "
+                     f"{np.count_nonzero(w)} non-zero, {epochs} epochs")  # fmt: skip
         if gap <= tol_abs or epochs >= max_iter:
             return epochs, gap
         radius = np.sqrt(2.0 * n * gap)

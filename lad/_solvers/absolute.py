@@ -15,6 +15,7 @@ scaled columns and targets are rescaled exactly first; every number returned is 
 the data's units.
 """
 
+import time
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -22,6 +23,7 @@ import scipy.sparse as sp
 
 from .._certificate import absolute_certificate, rho
 from .._penalty import L1, L2, LOWER, UPPER
+from .._progress import Progress
 from .._validation import DenseDesign, readonly
 from . import _simplex
 from ._cd_absolute import cd_lad
@@ -64,13 +66,14 @@ class Options:
 
     ``tol`` is relative to the null objective; ``max_iter`` bounds the warm
     start's iterations (IRLS reweightings or CD epochs); ``max_pivots`` the
-    simplex (default: 50 per coefficient plus 1000).
+    simplex (default: 50 per coefficient plus 1000); ``log`` a
+    :class:`lad._progress.Progress` for the ``verbose`` lines.
     """
 
     tol: float = 1e-9
     max_iter: int = 100
     max_pivots: object = None
-    verbose: object = None
+    log: object = field(default_factory=lambda: Progress(0, 0, "lad"))
 
 
 @dataclass
@@ -165,9 +168,9 @@ def alpha_max(problem, unit):
     unit_s = _scaled_unit(problem, unit)
     W = problem.W
     y, sw, tau = problem.y, problem.sw, problem.tau
-    c = unit_s[:, L1] * W / 2.0
-    up = unit_s[:, UPPER] > 0
-    down = unit_s[:, LOWER] < 0
+    c = unit_s[L1] * W / 2.0
+    up = unit_s[UPPER] > 0
+    down = unit_s[LOWER] < 0
     best = np.inf
     for b in sorted(set(problem.intercept_ends)):
         r = y - b
@@ -237,9 +240,7 @@ def plan(problem, alpha, unit, solver="auto", *, amax=None):
     """
     n, p = problem.shape
     dense = isinstance(problem.design, DenseDesign)
-    bounded = bool(
-        np.any(np.isfinite(unit[:, LOWER])) or np.any(np.isfinite(unit[:, UPPER]))
-    )
+    bounded = bool(np.any(np.isfinite(unit[LOWER])) or np.any(np.isfinite(unit[UPPER])))
     if problem.usable.size == 0 or problem.null_objective == 0.0:
         return Plan("null", "null")
     # At alpha = 0 too: alpha_max = 0 promises the zero vector even where other
@@ -269,8 +270,8 @@ def _lp(problem, pen):
 
 def _times(unit, alpha):
     pen = np.array(unit)
-    pen[:, L1] *= alpha
-    pen[:, L2] *= alpha
+    pen[L1] *= alpha
+    pen[L2] *= alpha
     return pen
 
 
@@ -311,7 +312,7 @@ def _warm_basis(problem, lp, pln, alpha, pen, options, start):
         if isinstance(start, _simplex.Basis):
             return _simplex.copy(start), 0
         coef, b = start
-        coef = np.clip(problem.scaling.coef_in(coef), pen[:, LOWER], pen[:, UPPER])
+        coef = np.clip(problem.scaling.coef_in(coef), pen[LOWER], pen[UPPER])
         coef[np.setdiff1d(np.arange(p), problem.usable)] = 0.0
         b = float(b) / problem.scaling.y if problem.fit_intercept else 0.0
         return _from_point(problem, lp, coef, b, alpha), 0
@@ -322,7 +323,7 @@ def _warm_basis(problem, lp, pln, alpha, pen, options, start):
         return _null_basis(problem, lp, ws), 0
     X = as_matrix(problem.design)
     if pln.warm == "ipm":
-        lam = lp.scale * pen[problem.usable, L1]
+        lam = lp.scale * pen[L1, problem.usable]
         sol = ipm_lad(
             X, problem.y, problem.sw, problem.usable, lam=lam, tau=problem.tau,
             fit_intercept=problem.fit_intercept,
@@ -347,7 +348,7 @@ def _warm_basis(problem, lp, pln, alpha, pen, options, start):
         fit_intercept=problem.fit_intercept, max_iter=options.max_iter,
         coef0=w0, intercept0=b0,
     )  # fmt: skip
-    w0 = np.clip(w0, pen[:, LOWER], pen[:, UPPER])
+    w0 = np.clip(w0, pen[LOWER], pen[UPPER])
     w0[np.setdiff1d(np.arange(p), problem.usable)] = 0.0
     b0 = b0 if problem.fit_intercept else 0.0
     return _from_point(problem, lp, w0, b0, alpha), n_warm
@@ -372,7 +373,7 @@ def _no_worse(problem, lp, basis, coef, b):
     def value(w, b0):
         r = problem.y - as_matrix(problem.design) @ w - b0
         return float(problem.sw @ rho(r, problem.tau)) / 2.0 + lp.scale * float(
-            lp.pen[:, L1] @ np.abs(w)
+            lp.pen[L1] @ np.abs(w)
         )
 
     w_guess, b_guess = _simplex.point(lp, basis, problem.shape[1])
@@ -390,30 +391,47 @@ def solve(problem, alpha, unit, *, solver="auto", plan_=None, start=None,
     n, p = problem.shape
     unit_s = _scaled_unit(problem, unit)
     pen = _times(unit_s, float(alpha))
+    if amax is None:
+        amax = alpha_max(problem, unit)
     pln = plan_ or plan(problem, alpha, unit, solver, amax=amax)
     tol_abs = _tolerance(problem, options.tol)
+    log = options.log
     if pln.warm == "null":
         w = np.zeros(p)
         b = problem.b_null if problem.fit_intercept else 0.0
-        return _finish(problem, pen, w, b, None, 0, 0, tol_abs, "null", None)
+        return _finish(problem, pen, w, b, None, 0, 0, tol_abs, "null", None, amax)
+    log.note(f"route {pln.label}+simplex on {n} x {p} (alpha / alpha_max = "
+             f"{alpha / amax if amax > 0 else np.inf:.3g})", 1)  # fmt: skip
     lp = _lp(problem, pen)
+    t0 = time.perf_counter()
     basis, n_warm = _warm_basis(problem, lp, pln, alpha, pen, options, start)
+    log.note(f"warm start ({pln.warm}): {n_warm} iterations, "
+             f"{time.perf_counter() - t0:.2f} s", 1)  # fmt: skip
     if basis is None:  # the null vertex is singular only if X is degenerate there
         basis = _simplex.from_point(lp, problem.usable, np.zeros(p), problem.b_null)
     max_pivots = options.max_pivots or 50 * (problem.usable.size + 1) + 1000
+
+    def progress(pivots, ws_size):
+        log.note(f"simplex: {pivots} pivots, working set of {ws_size} columns", 2)
+
     basis, status, pivots = _simplex.solve(lp, basis, problem.usable,
-                                           max_pivots=max_pivots)  # fmt: skip
+                                           max_pivots=max_pivots,
+                                           verbose=progress)  # fmt: skip
     if status == "singular":
         # Rounding made a refactorisation fail: restart from the point reached.
         coef, b = _simplex.point(lp, basis, p)
         basis = _simplex.from_point(lp, problem.usable, coef, b)
         basis, status, more = _simplex.solve(lp, basis, problem.usable,
-                                             max_pivots=max_pivots)  # fmt: skip
+                                             max_pivots=max_pivots,
+                                           verbose=progress)  # fmt: skip
         pivots += more
     coef, b = _simplex.point(lp, basis, p)
     u, _ = _simplex.duals(lp, basis)
     label = "simplex" if pln.warm == "none" else f"{pln.label}+simplex"
-    return _finish(problem, pen, coef, b, u, n_warm, pivots, tol_abs, label, basis)
+    log.note(f"simplex: {pivots} pivots ({status}); {time.perf_counter() - t0:.2f} s "
+             "in all", 1)  # fmt: skip
+    return _finish(problem, pen, coef, b, u, n_warm, pivots, tol_abs, label, basis,
+                   amax)  # fmt: skip
 
 
 def _tolerance(problem, tol):
@@ -423,7 +441,7 @@ def _tolerance(problem, tol):
     return max(float(tol) * problem.null_objective, floor, y_floor, 1e-300)
 
 
-def _finish(problem, pen, coef, b, u, n_warm, pivots, tol_abs, label, basis):
+def _finish(problem, pen, coef, b, u, n_warm, pivots, tol_abs, label, basis, amax):
     X = as_matrix(problem.design)
     cert = absolute_certificate(
         X, problem.y, problem.sw, coef, b, pen=pen, tau=problem.tau,
@@ -447,6 +465,7 @@ def _finish(problem, pen, coef, b, u, n_warm, pivots, tol_abs, label, basis):
         "zero residuals": int(cert["zero_set"].size),
         "unique": bool(cert["unique"]),
         "pivots": int(pivots),
+        "alpha_max": float(amax),
     }
     return SolveResult(
         problem.scaling.coef(coef), float(b) * s if problem.fit_intercept else 0.0,
@@ -481,10 +500,14 @@ class PathResult:
     converged: np.ndarray
 
 
-def path(problem, alphas, unit, *, options=Options()):
+def path(problem, alphas, unit, *, options=Options(), progress=None):
     """Exact solutions over a decreasing grid, each simplex started from the basis
-    of the previous one (the vertex stays, only its dual moves with alpha)."""
+    of the previous one (the vertex stays, only its dual moves with alpha).
+
+    ``progress`` (a :class:`lad._progress.Progress`) is told of each alpha solved.
+    """
     alphas = np.asarray(alphas, dtype=np.float64)
+    progress = progress or Progress(0, 0, "lad")
     k = alphas.size
     p = problem.shape[1]
     coefs = np.zeros((p, k))
@@ -504,4 +527,7 @@ def path(problem, alphas, unit, *, options=Options()):
         iters[i] = res.n_iter
         conv[i] = res.converged
         state = res.state if res.state is not None else state
+        pivots = res.details.get("pivots", 0)
+        progress.step(f"alpha {a:.4g}: {np.count_nonzero(res.coef)} non-zero, "
+                      f"{pivots} pivots, gap {res.dual_gap:.3g}")  # fmt: skip
     return PathResult(coefs, intercepts, gaps, iters, conv)

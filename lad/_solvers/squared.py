@@ -24,11 +24,13 @@ from .._kernels.squared import (
     grad_squared_csc,
     squared_gap,
 )
-from .._penalty import L1, L2, LOWER, UPPER
+from .._penalty import L1, L2, LOWER, UPPER, for_kernels
+from .._progress import Progress
 from .._validation import DenseDesign, readonly
 from ._columns import column_stats, exact_products
 from ._gram import gram_pays, gram_stats, user_gram
 from ._result import SolveResult
+from ._scaling import SAFE_EXP as SAFE_RANGE
 from ._scaling import Scaling, column_scales, scale_design, target_scale
 from ._working_set import WorkingSetOptions, working_set_cd
 
@@ -54,7 +56,7 @@ class Options:
 
     ``tol`` has scikit-learn's meaning (the gap relative to ``sum sw yc^2 / n``);
     ``seed < 0`` is cyclic selection; ``working_sets`` None decides by the number
-    of features.
+    of features; ``log`` prints the inner rounds at ``verbose=2``.
     """
 
     max_iter: int = 1000
@@ -64,6 +66,7 @@ class Options:
     working_sets: object = None
     ws_options: WorkingSetOptions = field(default_factory=WorkingSetOptions)
     chunk_work: float = CHUNK_WORK
+    log: object = field(default_factory=lambda: Progress(0, 0, "lad"))
 
 
 @dataclass
@@ -120,12 +123,16 @@ def prepare(design, sw, *, fit_intercept, precompute=False, n_solves=1, light=Fa
         precompute = dense and gram_pays(n_samples, n_features, n_solves=n_solves)
     given = not isinstance(precompute, bool)
     if dense and precompute is True:
-        # Two reductions along axis 0 (no copy of X, about 1/p of the Gram's cost)
-        # tell whether the products would over- or underflow.
-        X = design.X
-        scales = column_scales(np.maximum(np.abs(X.max(axis=0)), np.abs(X.min(axis=0))))
-        if scales is not None:
-            design = scale_design(design, scales)
+        # Extreme magnitudes over- or underflow the products: _gram_scales sees it
+        # in the numbers and the Gram is rebuilt from rescaled columns.
+        with np.errstate(over="ignore", under="ignore", invalid="ignore"):
+            xmean, col_sq, gram = gram_stats(design.X, sw, bool(fit_intercept))
+        scales = _gram_scales(design.X, gram, xmean, n_samples)
+        if scales is None:
+            return problem_from_stats(design, sw, fit_intercept, xmean, col_sq, gram)
+        # Extreme magnitudes: the products over- or underflowed; rebuild them from
+        # exactly rescaled columns.
+        design = scale_design(design, scales)
         xmean, col_sq, gram = gram_stats(design.X, sw, bool(fit_intercept))
         return problem_from_stats(
             design, sw, fit_intercept, xmean, col_sq, gram, scales
@@ -145,6 +152,25 @@ def prepare(design, sw, *, fit_intercept, precompute=False, n_solves=1, light=Fa
         if scales is not None:
             gram = gram / np.outer(scales, scales)
     return problem_from_stats(design, sw, fit_intercept, xmean, col_sq, gram, scales)
+
+
+def _gram_scales(X, gram, xmean, n_samples):
+    """Column scales when the Gram's numbers say the products over- or underflowed.
+
+    ``m_j^2 + gram_jj / n`` is the mean square of column ``j``: finite and well
+    inside the exponent range for ordinary data, so only a suspicious column costs
+    the pass that measures its largest entry.
+    """
+    with np.errstate(over="ignore", under="ignore", invalid="ignore"):
+        mean_sq = xmean * xmean + np.diag(gram) / n_samples
+    lo, hi = 2.0 ** (-2 * SAFE_RANGE), 2.0 ** (2 * SAFE_RANGE)
+    ok = np.isfinite(mean_sq) & (mean_sq > lo) & (mean_sq < hi)
+    if ok.all():
+        return None
+    col_max = np.zeros(X.shape[1])
+    for j in np.flatnonzero(~ok):
+        col_max[j] = np.max(np.abs(X[:, j]), initial=0.0)
+    return column_scales(col_max)
 
 
 def _light_problem(design, sw, fit_intercept):
@@ -234,17 +260,24 @@ def _scaling(problem, tgt):
 
 
 def _alpha_max_scaled(problem, g0, unit):
+    # Coordinate j leaves 0 once alpha n l1_j < |g0_j| on a side its bounds leave
+    # open (g0 is 0 on constant columns). One penalty for all features: one max.
     n = problem.n_samples
-    l1 = unit[:, L1] * n
-    active = problem.col_sq > 0
-    up = active & (unit[:, UPPER] > 0) & (g0 > 0)
-    down = active & (unit[:, LOWER] < 0) & (g0 < 0)
-    moves = up | down
-    if np.any(moves & (l1 == 0)):
+    if unit.shape[1] and np.all(unit == unit[:, :1]):
+        l1, lo, hi = unit[L1, 0] * n, unit[LOWER, 0], unit[UPPER, 0]
+        up = float(np.max(g0, initial=0.0)) if hi > 0 else 0.0
+        down = float(-np.min(g0, initial=0.0)) if lo < 0 else 0.0
+        top = max(up, down)
+        if top == 0.0:
+            return 0.0
+        return np.inf if l1 == 0 else top / l1
+    side_open = np.where(g0 > 0, unit[UPPER] > 0, unit[LOWER] < 0)
+    need = np.where(side_open, np.abs(g0), 0.0)
+    l1 = unit[L1] * n
+    if np.any((need > 0) & (l1 == 0)):
         return np.inf  # an unpenalised coefficient moves at every alpha
     with np.errstate(divide="ignore", invalid="ignore"):
-        ratio = np.where(moves, np.abs(g0) / np.where(moves, l1, 1.0), 0.0)
-    return float(np.max(ratio, initial=0.0))
+        return float(np.max(need / l1, initial=0.0, where=need > 0))
 
 
 def alpha_max(problem, tgt, unit):
@@ -259,10 +292,13 @@ def alpha_max(problem, tgt, unit):
 
 
 def _times(unit, alpha):
-    # Writable, like the copy the Gram path kernel makes inside Numba: one signature.
-    pen = np.array(unit)
-    pen[:, L1] *= alpha
-    pen[:, L2] *= alpha
+    """``alpha`` times the unit penalty, as the kernels take it.
+
+    Writable, like the copy the Gram path kernel makes inside Numba: one signature.
+    """
+    pen = np.array(for_kernels(unit))
+    pen[L1] *= alpha
+    pen[L2] *= alpha
     return pen
 
 
@@ -347,12 +383,13 @@ def solve(problem, tgt, alpha, unit, *, coef0=None, options=Options()):
     w = np.zeros(p)
     if coef0 is not None:
         w[:] = sc.coef_in(coef0)
-        np.clip(w, pen[:, LOWER], pen[:, UPPER], out=w)
+        np.clip(w, unit_s[LOWER], unit_s[UPPER], out=w)
         w[problem.col_sq == 0.0] = 0.0
-    if not np.any(w) and alpha >= _alpha_max_scaled(problem, tgt.g0, unit_s):
+    amax = _alpha_max_scaled(problem, tgt.g0, unit_s)
+    if not np.any(w) and alpha >= amax:
         # The null model is optimal, and the residual itself is a feasible dual
         # point with the same objective, so the gap is exactly 0.
-        return _result(problem, tgt, sc, w, 0, 0.0, tol_abs, "cd")
+        return _result(problem, tgt, sc, w, 0, 0.0, tol_abs, "cd", amax)
     max_iter = int(options.max_iter)
     if problem.gram is not None:
         nz = np.flatnonzero(w)  # warm starts along a path are sparse
@@ -364,7 +401,7 @@ def solve(problem, tgt, alpha, unit, *, coef0=None, options=Options()):
                                    int(options.seed), int(m), tol_abs, ws)  # fmt: skip
 
         n_iter, gap = _chunked(call, max_iter, p * p, options.chunk_work, tol_abs)
-        return _result(problem, tgt, sc, w, n_iter, gap, tol_abs, "cd-gram")
+        return _result(problem, tgt, sc, w, n_iter, gap, tol_abs, "cd-gram", amax)
     r = np.array(tgt.yc)
     cold = not np.any(w)
     if not cold:
@@ -378,21 +415,21 @@ def solve(problem, tgt, alpha, unit, *, coef0=None, options=Options()):
         n_iter, gap = working_set_cd(
             problem, tgt.yc, w, r, pen, tol_abs=tol_abs, max_iter=max_iter,
             gradient=_gradient(problem), run=run, g0=tgt.g0 if cold else None,
-            options=options.ws_options,
+            options=options.ws_options, log=options.log,
         )  # fmt: skip
     else:
         n_iter = run(np.arange(p, dtype=np.int32), max_iter, tol_abs)
         gap = last["gap"]
-    return _result(problem, tgt, sc, w, n_iter, gap, tol_abs, "cd")
+    return _result(problem, tgt, sc, w, n_iter, gap, tol_abs, "cd", amax)
 
 
-def _result(problem, tgt, sc, w, n_iter, gap, tol_abs, solver):
+def _result(problem, tgt, sc, w, n_iter, gap, tol_abs, solver, amax):
     intercept = tgt.ymean - float(problem.xmean @ w) if problem.fit_intercept else 0.0
     s2 = tgt.scale**2
     gap = max(float(gap), 0.0)
     return SolveResult(
         sc.coef(w), intercept * tgt.scale, int(n_iter), gap * s2, bool(gap <= tol_abs),
-        tol_abs * s2, solver,
+        tol_abs * s2, solver, details={"alpha_max": float(amax)},
     )  # fmt: skip
 
 
@@ -407,11 +444,15 @@ class PathResult:
     converged: np.ndarray
 
 
-def path(problem, tgt, alphas, unit, *, options=Options()):
-    """Warm-started solutions over a decreasing grid ``alphas`` (estimator units)."""
+def path(problem, tgt, alphas, unit, *, options=Options(), progress=None):
+    """Warm-started solutions over a decreasing grid ``alphas`` (estimator units).
+
+    ``progress`` (a :class:`lad._progress.Progress`) is told of each alpha solved.
+    """
     alphas = np.ascontiguousarray(alphas, dtype=np.float64)
+    progress = progress or Progress(0, 0, "lad")
     if problem.gram is not None:
-        return _gram_path(problem, tgt, alphas, unit, options)
+        return _gram_path(problem, tgt, alphas, unit, options, progress)
     k = alphas.size
     p = problem.n_features
     coefs = np.zeros((p, k))
@@ -428,26 +469,32 @@ def path(problem, tgt, alphas, unit, *, options=Options()):
         iters[i] = res.n_iter
         conv[i] = res.converged
         w0 = res.coef
+        progress.step(f"alpha {a:.4g}: {np.count_nonzero(res.coef)} non-zero, "
+                      f"gap {res.dual_gap:.3g}")  # fmt: skip
     return PathResult(coefs, intercepts, gaps, iters, conv)
 
 
-def _gram_path(problem, tgt, alphas, unit, options):
+def _gram_path(problem, tgt, alphas, unit, options, progress):
     # Many alphas per kernel call: per-alpha Python overhead matched the epochs
     # themselves on small problems; the work budget keeps each call short.
     n, p = problem.n_samples, problem.n_features
     sc = _scaling(problem, tgt)
-    unit_s = readonly(np.ascontiguousarray(sc.penalty(unit, DEGREE)))
+    unit_s = sc.penalty(unit, DEGREE)
     amax = _alpha_max_scaled(problem, tgt.g0, unit_s)
+    unit_s = readonly(for_kernels(unit_s))
     tol_abs = float(options.tol) * tgt.y_sq / n
     state = np.zeros((2, p))
     out = np.zeros((p + 2, alphas.size))
     budget = max(int(options.chunk_work // max(p, 1)), 1)
     k = 0
     while k < alphas.size:
+        done = k
         k = cd_squared_gram_path(
             problem.gram, tgt.g0, tgt.y_sq, n, unit_s, readonly(alphas), amax,
             int(options.seed), int(options.max_iter), tol_abs, state, out, k, budget,
         )  # fmt: skip
+        progress.step(f"alpha {alphas[k - 1]:.4g}: {np.count_nonzero(out[:p, k - 1])} "
+                      f"non-zero (covariance mode)", count=k - done)  # fmt: skip
     coefs = out[:p]
     gaps = out[p]
     intercepts = np.zeros(alphas.size)

@@ -194,7 +194,7 @@ def test_epochs_never_increase_the_objective_dense_equals_csc(kind, fit_intercep
             assert b_d == 0.0
         # The residual stays y - X w - b, the iterate feasible.
         np.testing.assert_allclose(r_d, y - X @ w_d - b_d, rtol=0, atol=1e-12)
-        assert np.all(w_d >= pen[:, 2]) and np.all(w_d <= pen[:, 3])
+        assert np.all(w_d >= pen[2]) and np.all(w_d <= pen[3])
         new = _objective(X, y, sw, w_d, b_d, pen, tau)
         np.testing.assert_allclose(obj_d, new, rtol=1e-12)
         assert new <= obj + 1e-12 * abs(obj)
@@ -235,7 +235,7 @@ def test_one_coordinate_step_is_exact(l1_ratio, lower, upper):
         # The objective along w_0 (w_1 = 0, b = 0); v inside the bounds.
         v = np.atleast_1d(v)
         loss = sw @ _rho(y[:, None] - X[:, :1] * v[None, :], tau)
-        return loss + sw.sum() / 2.0 * (pen[0, 0] * np.abs(v) + 0.5 * pen[0, 1] * v**2)
+        return loss + sw.sum() / 2.0 * (pen[0, 0] * np.abs(v) + 0.5 * pen[1, 0] * v**2)
 
     v_grid, f_grid, h = _grid_argmin(f, max(lower, -6.0), min(upper, 6.0))
     assert abs(w[0] - v_grid) <= 2 * h, (w[0], v_grid)

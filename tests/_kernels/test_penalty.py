@@ -22,23 +22,23 @@ def _ro(a):
 
 
 def _pen(rows):
-    """A read-only ``(p, 4)`` penalty array from ``(l1, l2, lower, upper)`` rows."""
-    return _ro(np.array(rows, dtype=np.float64).reshape(-1, 4))
+    """A read-only ``(4, p)`` penalty array from per-feature (l1, l2, lo, hi)."""
+    return _ro(np.ascontiguousarray(np.array(rows, dtype=np.float64).reshape(-1, 4).T))
 
 
 def _random_pen(rng, p):
     """Rows mixing zero and positive l1/l2 with infinite, finite and zero bounds."""
-    pen = np.empty((p, 4))
-    pen[:, 0] = np.where(rng.random(p) < 0.2, 0.0, rng.uniform(0.1, 2, p))
-    pen[:, 1] = np.where(rng.random(p) < 0.5, 0.0, rng.uniform(0.1, 2, p))
-    pen[:, 2] = rng.choice([-INF, 0.0, -0.5, -2.0], p)
-    pen[:, 3] = rng.choice([INF, 0.0, 0.7, 3.0], p)
+    pen = np.empty((4, p))
+    pen[0] = np.where(rng.random(p) < 0.2, 0.0, rng.uniform(0.1, 2, p))
+    pen[1] = np.where(rng.random(p) < 0.5, 0.0, rng.uniform(0.1, 2, p))
+    pen[2] = rng.choice([-INF, 0.0, -0.5, -2.0], p)
+    pen[3] = rng.choice([INF, 0.0, 0.7, 3.0], p)
     return pen
 
 
 def _scaled(pen, scale):
     out = np.array(pen)
-    out[:, :2] *= scale
+    out[:2] *= scale
     return out
 
 
@@ -92,11 +92,11 @@ def test_prox_coord_random_against_grid():
     rng = np.random.default_rng(0)
     pen = _random_pen(rng, 40)
     pen_ro = _ro(pen)
-    for j in range(pen.shape[0]):
+    for j in range(pen.shape[1]):
         z = rng.uniform(-6, 6)
         c = rng.uniform(0.2, 3)
         scale = rng.uniform(0.5, 3)
-        l1, l2, lo, hi = pen[j]
+        l1, l2, lo, hi = pen[:, j]
         got = prox_coord(z, c, pen_ro, j, scale)
         assert lo <= got <= hi
         v_grid, f_grid, h = _grid_argmin(z, c, l1, l2, lo, hi, scale, n_grid=20_001)
@@ -114,19 +114,19 @@ def test_penalty_coord_and_value_agree_with_the_formula():
     rng = np.random.default_rng(1)
     p = 12
     pen = _random_pen(rng, p)
-    pen[:, 2], pen[:, 3] = -INF, INF
+    pen[2], pen[3] = -INF, INF
     pen_ro = _ro(pen)
     w = rng.standard_normal(p) * 2
     scale = 1.7
-    expected = scale * (pen[:, 0] * np.abs(w) + 0.5 * pen[:, 1] * w * w)
+    expected = scale * (pen[0] * np.abs(w) + 0.5 * pen[1] * w * w)
     got = np.array([penalty_coord(w[j], pen_ro, j, scale) for j in range(p)])
     np.testing.assert_allclose(got, expected, rtol=1e-14)
     np.testing.assert_allclose(value(pen, w), expected.sum() / scale, rtol=1e-13)
     # value is 0 at 0 and inf outside the bounds (and finite on them).
     assert value(pen, np.zeros(p)) == 0.0
     bounded = pen.copy()
-    bounded[:, 2], bounded[:, 3] = -1.0, np.linspace(0.5, 2, p)
-    on_bounds = bounded[:, 3].copy()
+    bounded[2], bounded[3] = -1.0, np.linspace(0.5, 2, p)
+    on_bounds = bounded[3].copy()
     assert np.isfinite(value(bounded, on_bounds))
     for j, delta in ((0, 1e-9), (p - 1, 1e-9)):
         outside = on_bounds.copy()
@@ -211,8 +211,8 @@ def test_conjugate_numba_and_numpy_agree():
     pen_ro = _ro(pen)
     scale = 1.3
     g = rng.uniform(-4, 4, p)
-    g[::7] = scale * pen[::7, 0]  # exactly on the edge of the L1 ball
-    g[3::7] = -scale * pen[3::7, 0]
+    g[::7] = scale * pen[0, ::7]  # exactly on the edge of the L1 ball
+    g[3::7] = -scale * pen[0, 3::7]
     g[5] = 0.0
     ref = conjugate(_scaled(pen, scale), g)
     got = np.array([conjugate_coord(g[j], pen_ro, j, scale) for j in range(p)])
@@ -243,8 +243,10 @@ def test_dual_limit_numba_numpy_and_conjugate_agree(seed):
     rng = np.random.default_rng(seed)
     p = 30
     pen = _random_pen(rng, p)
-    pen[:, 0] = np.maximum(pen[:, 0], 0.05)  # an l1 of 0 would give a limit of 0
-    pen[:3] = [[1.0, 0.0, -INF, INF], [0.5, 0.0, 0.0, INF], [0.0, 0.0, -INF, INF]]
+    pen[0] = np.maximum(pen[0], 0.05)  # an l1 of 0 would give a limit of 0
+    pen[:, :3] = np.array(
+        [[1.0, 0.0, -INF, INF], [0.5, 0.0, 0.0, INF], [0.0, 0.0, -INF, INF]]
+    ).T
     pen_ro = _ro(pen)
     scale = 0.8
     g = rng.uniform(-5, 5, p)
@@ -273,15 +275,15 @@ def test_rescale_is_the_penalty_in_scaled_units(degree):
     rng = np.random.default_rng(7)
     p = 6
     pen = _random_pen(rng, p)
-    pen[:, 2] = [-INF, -1.0, 0.0, -2.0, -0.5, -INF]
-    pen[:, 3] = [INF, 2.0, 1.0, 0.0, INF, 3.0]
+    pen[2] = [-INF, -1.0, 0.0, -2.0, -0.5, -INF]
+    pen[3] = [INF, 2.0, 1.0, 0.0, INF, 3.0]
     d = rng.uniform(0.1, 10, p)
     ys = 3.5
     out = rescale(pen, d, ys, degree)
-    np.testing.assert_array_equal(out[:, 2:], pen[:, 2:] * d[:, None] / ys)
+    np.testing.assert_array_equal(out[2:], pen[2:] * d[None, :] / ys)
     # h'(w') = h(ys w' / d) / ys^degree for w' inside the scaled bounds.
-    lo = np.maximum(out[:, 2], -5.0)
-    hi = np.minimum(out[:, 3], 5.0)
+    lo = np.maximum(out[2], -5.0)
+    hi = np.minimum(out[3], 5.0)
     for _ in range(5):
         w_s = rng.uniform(lo, hi)
         np.testing.assert_allclose(
@@ -289,16 +291,16 @@ def test_rescale_is_the_penalty_in_scaled_units(degree):
         )
     # Past a scaled bound is past the original one.
     w_s = np.zeros(p)
-    w_s[1] = out[1, 3] * (1 + 1e-12)
+    w_s[1] = out[3, 1] * (1 + 1e-12)
     assert value(out, w_s) == INF and value(pen, ys * w_s / d) == INF
 
 
 def test_rescale_survives_extreme_scales():
-    pen = np.array([[2.0**500, 2.0**1000, -1.0, 1.0]])
+    pen = np.array([[2.0**500, 2.0**1000, -1.0, 1.0]]).T
     out = rescale(pen, np.array([2.0**600]), 1.0, 2)
     assert out[0, 0] == 2.0**-100
-    assert out[0, 1] == 2.0**-200  # d * d would overflow to inf and give 0
-    assert out[0, 2] == -(2.0**600) and out[0, 3] == 2.0**600
+    assert out[1, 0] == 2.0**-200  # d * d would overflow to inf and give 0
+    assert out[2, 0] == -(2.0**600) and out[3, 0] == 2.0**600
 
 
 # ---------------------------------------------------------------------------
@@ -309,14 +311,14 @@ def test_penalty_array_layout():
     pen = Penalty(2.0, 3, l1_ratio=0.25, penalty_factor=[1.0, 0.0, 2.0],
                   lower_bounds=-1.0, upper_bounds=[1.0, 2.0, INF]).array()  # fmt: skip
     expected = [[0.5, 1.5, -1.0, 1.0], [0.0, 0.0, -1.0, 2.0], [1.0, 3.0, -1.0, INF]]
-    np.testing.assert_array_equal(pen, expected)
-    assert pen.dtype == np.float64 and pen.flags.c_contiguous and pen.shape == (3, 4)
+    np.testing.assert_array_equal(pen, np.array(expected).T)
+    assert pen.dtype == np.float64 and pen.flags.c_contiguous and pen.shape == (4, 3)
     plain = Penalty(0.5, 2).array()
-    np.testing.assert_array_equal(plain, [[0.5, 0.0, -INF, INF]] * 2)
+    np.testing.assert_array_equal(plain, np.array([[0.5, 0.0, -INF, INF]] * 2).T)
     pos = Penalty(0.5, 2, positive=True, lower_bounds=0.0).array()
-    np.testing.assert_array_equal(pos[:, 2], [0.0, 0.0])
-    np.testing.assert_array_equal(Penalty(0.5, 2, positive=True).array()[:, 2], 0.0)
-    np.testing.assert_array_equal(Penalty(1.0, 2).array(3.0)[:, 0], [3.0, 3.0])
+    np.testing.assert_array_equal(pos[2], [0.0, 0.0])
+    np.testing.assert_array_equal(Penalty(0.5, 2, positive=True).array()[2], 0.0)
+    np.testing.assert_array_equal(Penalty(1.0, 2).array(3.0)[0], [3.0, 3.0])
 
 
 @pytest.mark.parametrize(

@@ -111,8 +111,8 @@ def test_weighted_reductions(weighted, shift):
 
 
 def _free_pen(p):
-    pen = np.zeros((p, 4))
-    pen[:, 2], pen[:, 3] = -INF, INF
+    pen = np.zeros((4, p))
+    pen[2], pen[3] = -INF, INF
     return pen
 
 
@@ -178,21 +178,21 @@ def test_anderson_extrapolates_a_linear_map_to_its_fixed_point(n, K, seed):
 def test_anderson_clips_into_the_bounds_of_the_working_set():
     n, K = 4, 5
     hist, _ = _linear_iterates(n, K, seed=3)
-    ws = np.array([5, 1, 3, 0], dtype=np.int32)  # rows of pen, not 0..n-1
+    ws = np.array([5, 1, 3, 0], dtype=np.int32)  # columns of pen, not 0..n-1
     ok, free = _anderson(hist, _free_pen(6), ws)
     assert ok
     pen = _free_pen(6)
     # Bounds through each coordinate's unclipped value, on alternating sides.
     for i, j in enumerate(ws):
         if i % 2 == 0:
-            pen[j, 3] = free[i] - 0.1  # below the value: clipped down
+            pen[3, j] = free[i] - 0.1  # below the value: clipped down
         else:
-            pen[j, 2] = free[i] + 0.1  # above the value: clipped up
-    pen[2, 2:], pen[4, 2:] = (-1e-9, 1e-9), (-1e-9, 1e-9)  # rows not in ws
+            pen[2, j] = free[i] + 0.1  # above the value: clipped up
+    pen[2:, 2], pen[2:, 4] = (-1e-9, 1e-9), (-1e-9, 1e-9)  # features not in ws
     ok, out = _anderson(hist, pen, ws)
     assert ok
-    np.testing.assert_array_equal(out, np.clip(free, pen[ws, 2], pen[ws, 3]))
-    assert np.all(out >= pen[ws, 2]) and np.all(out <= pen[ws, 3])
+    np.testing.assert_array_equal(out, np.clip(free, pen[2, ws], pen[3, ws]))
+    assert np.all(out >= pen[2, ws]) and np.all(out <= pen[3, ws])
     np.testing.assert_allclose(out[::2], free[::2] - 0.1, rtol=1e-15)
     np.testing.assert_allclose(out[1::2], free[1::2] + 0.1, rtol=1e-15)
 

@@ -76,7 +76,7 @@ def test_one_epoch_never_increases_the_objective(layout, penalty):
     def objective(w):
         b = y.mean() - xmean @ w
         rr = y - X @ w - b
-        return 0.5 * rr @ rr / 25 + pen[:, 0] @ np.abs(w) + 0.5 * pen[:, 1] @ w**2
+        return 0.5 * rr @ rr / 25 + pen[0] @ np.abs(w) + 0.5 * pen[1] @ w**2
 
     prev = objective(w)
     for _ in range(15):
@@ -87,7 +87,7 @@ def test_one_epoch_never_increases_the_objective(layout, penalty):
             cd_squared_csc(*_csc(X), _ro(yc), _ro(sw), w, r, _ro(col_sq), _ro(xmean),
                            pen, -1, 1, 0.0, 0, ws)  # fmt: skip
         np.testing.assert_allclose(r, yc - (X - xmean) @ w, atol=1e-10)
-        assert np.all(w >= pen[:, 2]) and np.all(w <= pen[:, 3])
+        assert np.all(w >= pen[2]) and np.all(w <= pen[3])
         cur = objective(w)
         assert cur <= prev + 1e-12
         prev = cur
@@ -186,7 +186,7 @@ def test_screen_and_rank_matches_its_definition(positive):
     candidate |= w != 0.0  # the support is never screened
     s, radius, n = 0.4, 0.1, 10.0
     pen = Penalty(0.1, p, positive=positive).array()
-    lam = n * pen[:, 0]
+    lam = n * pen[0]
     before = candidate.copy()
     priority = np.empty(p)
     n_cand = screen_and_rank(_ro(g), _ro(w), _ro(norms), s, radius, pen, n,

@@ -73,9 +73,9 @@ def test_the_accept_step_keeps_only_a_lower_objective():
     r = rng.standard_normal(n)
     w = rng.standard_normal(p)
     ws = np.arange(p, dtype=np.int32)
-    pen = np.zeros((p, 4))
-    pen[:, 0] = 0.1
-    pen[:, 2], pen[:, 3] = -np.inf, np.inf
+    pen = np.zeros((4, p))
+    pen[0] = 0.1
+    pen[2], pen[3] = -np.inf, np.inf
     sw = np.empty(0)
     worse_r, worse_w = 2.0 * r, 2.0 * w
     w0, r0 = w.copy(), r.copy()

@@ -46,9 +46,9 @@ def test_the_scaled_penalty_gives_the_same_objective():
         scaled = sc.penalty(pen, degree)
         w_scaled = sc.coef_in(w)
         np.testing.assert_allclose(sc.coef(w_scaled), w)
-        p_orig = pen[:, 0] @ np.abs(w) + 0.5 * pen[:, 1] @ w**2
-        p_scaled = scaled[:, 0] @ np.abs(w_scaled) + 0.5 * scaled[:, 1] @ w_scaled**2
+        p_orig = pen[0] @ np.abs(w) + 0.5 * pen[1] @ w**2
+        p_scaled = scaled[0] @ np.abs(w_scaled) + 0.5 * scaled[1] @ w_scaled**2
         assert p_orig == np.float64(s**degree * p_scaled) or np.isclose(
             p_orig, s**degree * p_scaled, rtol=1e-14
         )
-        np.testing.assert_allclose(scaled[:, 2], pen[:, 2] * d / s)
+        np.testing.assert_allclose(scaled[2], pen[2] * d / s)

@@ -85,7 +85,7 @@ def test_bounds_are_kinks_the_line_search_cannot_pass():
     basis, status, _ = _simplex.solve(lp, basis, problem.usable, max_pivots=500)
     coef, _ = _simplex.point(lp, basis, 4)
     assert status == "optimal"
-    assert np.all(coef >= pen[:, 2] - 1e-12) and np.all(coef <= pen[:, 3] + 1e-12)
+    assert np.all(coef >= pen[2] - 1e-12) and np.all(coef <= pen[3] + 1e-12)
 
 
 def test_the_pivot_budget_is_honoured_and_a_refactorisation_resumes():
