@@ -8,6 +8,7 @@ leaves Numba's own setting as it found it for the user's functions.
 import numba.core.config as _config
 
 from ._cache import cache_dir as _cache_dir
+from ._cache import notice_first_compile as _notice_first_compile
 
 _previous = _config.CACHE_DIR
 _where = _cache_dir()
@@ -18,3 +19,5 @@ try:
     from . import _columns, _penalty, _scalar, absolute, interior, simplex, squared  # noqa: F401
 finally:
     _config.CACHE_DIR = _previous
+
+_notice_first_compile()

@@ -18,10 +18,13 @@ Numba keys the cache by the kernel's source path and modification time, so sever
 installs (or versions) of ``lad`` never mix their files.
 """
 
+import logging
 import os
 import sys
 import tempfile
 from pathlib import Path
+
+from numba.core import event
 
 
 def _platform_cache():
@@ -58,3 +61,49 @@ def cache_dir():
         if _writable(path):
             return path
     return None
+
+
+_LOGGER = logging.getLogger("lad")
+
+
+class _FirstCompileNotice(event.Listener):
+    """Say once per process, through the ``lad`` logger, that kernels are compiling.
+
+    Numba fires ``numba:compile`` only on a cache miss (a load from the disk cache is
+    silent), so this speaks on the first use in a new environment or after an
+    upgrade, never on a warm start. The message is logged at WARNING so that it
+    shows without any logging set-up; ``logging.getLogger("lad").setLevel("ERROR")``
+    silences it.
+    """
+
+    def __init__(self):
+        self.said = False
+
+    def on_start(self, ev):
+        if self.said:
+            return
+        dispatcher = ev.data.get("dispatcher") if ev.data else None
+        module = getattr(getattr(dispatcher, "py_func", None), "__module__", "")
+        if not module.startswith("lad."):
+            return
+        self.said = True
+        where = cache_dir()
+        _LOGGER.warning(
+            "lad: compiling its Numba kernels for first use (once per environment: "
+            "up to ~20 s over the first fits); later processes load them from %s.",
+            where if where is not None else "memory only (no writable cache directory)",
+        )
+
+    def on_end(self, ev):
+        pass
+
+
+def notice_first_compile():
+    """Register the one-time compile notice (idempotent)."""
+    global _NOTICE
+    if _NOTICE is None:
+        _NOTICE = _FirstCompileNotice()
+        event.register("numba:compile", _NOTICE)
+
+
+_NOTICE = None
