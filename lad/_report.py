@@ -239,7 +239,28 @@ class SparsityReport:
             nw = max(len(name) for _, name, _ in largest)
             lines += [f"  {name:<{nw}}  {c: .6g}" for _, name, c in largest]
         else:
-            lines += ["", "All coefficients are zero."]
+            lines += ["", "Largest coefficients: none (every coefficient is zero)"]
+        return "\n".join(lines)
+
+    def explain(self):
+        """A one-line gloss of every row of the report, for readers new to it.
+
+        Returns
+        -------
+        str
+            One line per row present in this report.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from lad import SparsityReport
+        >>> rep = SparsityReport("demo", np.array([0.0, 2.0]), None, 0.0, 1e-8,
+        ...                      0.0, 1.0, True)
+        >>> print(rep.explain().splitlines()[0])
+        model: the estimator and the parameters that set the penalty.
+        """
+        keys = [k for k, _ in self._rows()]
+        lines = [f"{k}: {GLOSSARY[k]}" for k in keys if k in GLOSSARY]
         return "\n".join(lines)
 
     def __repr__(self):
@@ -255,12 +276,58 @@ class SparsityReport:
             f"<tr><td>{j}</td><td>{esc(name)}</td><td>{c:.6g}</td></tr>"
             for j, name, c in self.largest
         )
+        if not coefs:
+            return (
+                "<div class='lad-sparsity-report'><b>Sparsity report</b>"
+                f"<table>{body}</table><b>Largest coefficients</b>: none (every "
+                "coefficient is zero)</div>"
+            )
         return (
             "<div class='lad-sparsity-report'><b>Sparsity report</b>"
             f"<table>{body}</table>"
             "<b>Largest coefficients</b><table><tr><th>index</th><th>feature</th>"
             f"<th>coef</th></tr>{coefs}</table></div>"
         )
+
+
+# One line per row a report can hold (common rows first, then estimator details).
+GLOSSARY = {
+    "model": "the estimator and the parameters that set the penalty.",
+    "features": "the number of coefficients.",
+    "non-zero": "how many coefficients are exactly non-zero (the selected features).",
+    "converged": "whether the certified duality gap reached the tolerance.",
+    "duality gap": "an upper bound on how far the objective is above its minimum "
+    "(0 means optimal), from an explicitly built dual point; tol is the target.",
+    "KKT violation": "the largest violation of the optimality conditions, measured "
+    "from the data; at rounding level for an optimum.",
+    "objective": "the value of the minimised objective at the fitted coefficients.",
+    "alpha_max": "the smallest alpha at which every coefficient is zero "
+    "(lad.alpha_max); it sets the scale of alpha for these data.",
+    "alpha / alpha_max": "where alpha sits on that scale: 1 or more gives the "
+    "constant model, 0.01 keeps most features.",
+    "epochs": "passes of coordinate descent over the features.",
+    "solver": "the algorithms that ran (see the user guide's solvers page).",
+    "zero residuals": "how many observations the fit passes through exactly; an "
+    "LAD optimum is a vertex, which fits as many as it has free parameters.",
+    "residual quantiles": "minimum, 5, 25, 50, 75, 95 % quantiles and maximum of "
+    "the training residuals.",
+    "unique optimum": "'certified' when the dual vertex is non-degenerate, which "
+    "proves no other coefficients reach the same objective.",
+    "simplex pivots": "steps of the exact simplex from its starting vertex to the "
+    "optimal one (0: the warm start's guess was optimal).",
+    "alpha rule": "how alpha_ was chosen: 'min' CV error, or '1se', the largest "
+    "alpha within one standard error of it.",
+    "alpha_": "the chosen alpha.",
+    "alpha_ / alpha_max": "the chosen alpha on the scale of alpha_max.",
+    "CV error at alpha_": "the mean held-out error across folds, +/- its standard "
+    "error.",
+    "selected in folds (stability)": "the fraction of folds in which each selected "
+    "feature is also non-zero at alpha_.",
+    "entry alpha (first features)": "the largest alpha at which each feature "
+    "enters the path, strongest first.",
+    "non-zeros along the path": "the number of non-zero coefficients from the "
+    "largest alpha to the smallest.",
+}
 
 
 def _measured(value, fmt):

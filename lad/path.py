@@ -1,12 +1,13 @@
 """Regularization paths and the smallest all-zero alpha, for both losses."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from numbers import Integral, Real
 
 import numpy as np
 from sklearn.utils import check_random_state
 
 from ._penalty import Penalty
+from ._progress import Progress, check_verbose, level
 from ._report import SparsityReport
 from ._solvers import absolute, squared
 from ._validation import (
@@ -41,6 +42,9 @@ class Path:
         Whether each gap reached its tolerance.
     loss : {"squared", "absolute"}
         The loss of the path.
+    feature_names : ndarray of shape (n_features,) or None, default=None
+        Column names of ``X`` when it was a DataFrame; used by
+        :meth:`sparsity_report` and :func:`lad.plot_path`.
 
     Attributes
     ----------
@@ -66,6 +70,7 @@ class Path:
     n_iters: np.ndarray
     converged: np.ndarray
     loss: str
+    feature_names: object = None
 
     def __iter__(self):
         return iter(
@@ -107,6 +112,46 @@ class Path:
         """
         return entry_alphas(self.alphas, self.coefs)
 
+    def __repr__(self):
+        k = self.alphas.size
+        nz = self.n_nonzero
+        return (
+            f"Path(loss={self.loss!r}, n_alphas={k}, alphas={self.alphas[0]:.4g} .. "
+            f"{self.alphas[-1]:.4g}, n_features={self.coefs.shape[0]}, non-zero "
+            f"{nz.min()} .. {nz.max()}, converged {int(self.converged.sum())}/{k}, "
+            f"max gap {float(np.max(self.dual_gaps, initial=0.0)):.3g})"
+        )
+
+    def _summary_rows(self):
+        nz = self.n_nonzero
+        entered = np.flatnonzero(~np.isnan(self.entry_alphas))
+        names = self.feature_names
+        first = entered[np.argsort(-self.entry_alphas[entered], kind="stable")][:5]
+        label = [str(names[j]) if names is not None else f"x{j}" for j in first]
+        return [
+            ("loss", self.loss),
+            ("alphas", f"{self.alphas.size}, from {self.alphas[0]:.4g} to "
+                       f"{self.alphas[-1]:.4g}"),
+            ("features", f"{self.coefs.shape[0]} ({entered.size} enter the path)"),
+            ("non-zero coefficients", f"{nz[0]} at the largest alpha, {nz[-1]} at "
+                                      f"the smallest (at most {nz.max()})"),
+            ("first to enter", ", ".join(label) or "none"),
+            ("converged", f"{int(self.converged.sum())} of {self.alphas.size}"),
+            ("largest duality gap",
+             f"{float(np.max(self.dual_gaps, initial=0.0)):.3g}"),
+        ]  # fmt: skip
+
+    def _repr_html_(self):
+        import html
+
+        rows = "".join(
+            f"<tr><th style='text-align:left'>{html.escape(k)}</th>"
+            f"<td style='text-align:left'>{html.escape(v)}</td></tr>"
+            for k, v in self._summary_rows()
+        )
+        title = "<b>Regularization path</b>"
+        return f"<div class='lad-path'>{title}<table>{rows}</table></div>"
+
     def sparsity_report(self, index=-1, *, feature_names=None, top=10):
         """Sparsity report at one alpha of the path, with path-wide details.
 
@@ -139,7 +184,8 @@ class Path:
         >>> path.sparsity_report(1, feature_names=list("abcde")).support_names
         ['a', 'e']
         """
-        names = None if feature_names is None else np.asarray(feature_names)
+        names = self.feature_names if feature_names is None else feature_names
+        names = None if names is None else np.asarray(names)
         return SparsityReport(
             model=f"{self.loss} path at alpha={self.alphas[index]:.4g}",
             coef=np.asarray(self.coefs[:, index], dtype=np.float64),
@@ -182,11 +228,30 @@ def path_details(alphas, coefs, feature_names=None, limit=10):
         )
     return {
         "entry alpha (first features)": shown or "none",
-        "non-zeros along the path": np.count_nonzero(coefs, axis=0),
+        "non-zeros along the path": _counts(np.count_nonzero(coefs, axis=0)),
     }
 
 
+def _counts(nz, ends=4):
+    """``"0, 1, 3, 3, ..., 9, 10 (30 alphas)"``: the ends of a sequence of counts."""
+    shown = [str(int(v)) for v in nz]
+    if len(shown) > 2 * ends + 1:
+        shown = shown[:ends] + ["..."] + shown[-ends:]
+    return ", ".join(shown) + f" ({len(nz)} alphas)"
+
+
 # --- alpha_max ---------------------------------------------------------------------
+
+
+def feature_names(X):
+    """The string column names of a DataFrame ``X``, else None (as scikit-learn)."""
+    columns = getattr(X, "columns", None)
+    if columns is None:
+        return None
+    names = np.asarray(columns, dtype=object)
+    if names.size and all(isinstance(c, str) for c in names):
+        return names
+    return None
 
 
 def check_loss(loss, quantile):
@@ -385,6 +450,7 @@ def lasso_path(
     tol=1e-4,
     selection="cyclic",
     random_state=None,
+    verbose=0,
 ):
     """Warm-started :class:`lad.LassoL1` solutions over a decreasing grid of alphas.
 
@@ -420,11 +486,15 @@ def lasso_path(
         Coordinate order, as in :class:`lad.LassoL1`.
     random_state : int, RandomState instance or None, default=None
         Seed for ``selection="random"``.
+    verbose : int, bool or "progress", default=0
+        0: silent; 1: a line per alpha; 2: also the solvers' inner rounds;
+        ``"progress"``: a tqdm progress bar when tqdm is installed.
 
     Returns
     -------
     Path
-        ``(alphas, coefs, intercepts, dual_gaps, n_iters)`` and convergence flags.
+        ``(alphas, coefs, intercepts, dual_gaps, n_iters)``, convergence flags and
+        the feature names of a DataFrame ``X``.
 
     Examples
     --------
@@ -435,6 +505,8 @@ def lasso_path(
     >>> path.coefs.shape, int(path.n_nonzero[0])
     ((8, 5), 0)
     """
+    names = feature_names(X)
+    check_verbose(verbose)
     X, y, sample_weight = validate_path_data(X, y, sample_weight)
     if not (isinstance(precompute, bool) or precompute == "auto"):
         raise ValueError(f"precompute must be a bool or 'auto'; got {precompute!r}.")
@@ -448,18 +520,21 @@ def lasso_path(
     seed = -1
     if selection == "random":
         seed = int(check_random_state(random_state).randint(np.iinfo(np.int32).max))
-    options = squared.Options(max_iter=int(max_iter), tol=float(tol), seed=seed)
-    return squared_path(problem, y, grid, size=size, eps=eps, positive=positive,
-                        options=options)  # fmt: skip
+    options = squared.Options(max_iter=int(max_iter), tol=float(tol), seed=seed,
+                              log=Progress(verbose, 0, "lasso_path"))  # fmt: skip
+    with Progress(verbose, size, "lasso_path") as progress:
+        path = squared_path(problem, y, grid, size=size, eps=eps, positive=positive,
+                            options=options, progress=progress)  # fmt: skip
+    return replace(path, feature_names=names)
 
 
-def squared_path(problem, y, grid, *, size, eps, positive, options):
+def squared_path(problem, y, grid, *, size, eps, positive, options, progress=None):
     """The warm-started path on a prepared problem (``grid=None``: the default)."""
     unit = Penalty(1.0, problem.n_features, positive=bool(positive)).unit()
     tgt = squared.target(problem, y)
     if grid is None:
         grid = alpha_grid(squared.alpha_max(problem, tgt, unit), n_alphas=size, eps=eps)
-    res = squared.path(problem, tgt, grid, unit, options=options)
+    res = squared.path(problem, tgt, grid, unit, options=options, progress=progress)
     return Path(grid, res.coefs, res.intercepts, res.dual_gaps, res.n_iters,
                 res.converged, "squared")  # fmt: skip
 
@@ -475,6 +550,7 @@ def lad_path(
     sample_weight=None,
     fit_intercept=True,
     tol=1e-9,
+    verbose=0,
 ):
     """Warm-started exact :class:`lad.LADRegressor` solutions over decreasing alphas.
 
@@ -500,12 +576,16 @@ def lad_path(
         Whether to fit an intercept.
     tol : float, default=1e-9
         Relative gap tolerance, with :class:`lad.LADRegressor`'s meaning.
+    verbose : int, bool or "progress", default=0
+        0: silent; 1: a line per alpha; 2: also the solvers' inner rounds;
+        ``"progress"``: a tqdm progress bar when tqdm is installed.
 
     Returns
     -------
     Path
-        ``(alphas, coefs, intercepts, dual_gaps, n_iters)`` and convergence flags.
-        ``n_iters`` counts the simplex pivots at each alpha.
+        ``(alphas, coefs, intercepts, dual_gaps, n_iters)``, convergence flags and
+        the feature names of a DataFrame ``X``. ``n_iters`` counts the simplex
+        pivots at each alpha.
 
     Notes
     -----
@@ -525,18 +605,25 @@ def lad_path(
     ((8, 5), 0)
     """
     check_loss("absolute", quantile)
+    names = feature_names(X)
+    check_verbose(verbose)
     X, y, sample_weight = validate_path_data(X, y, sample_weight)
     grid, size = resolve_alphas(alphas, n_alphas, eps, sort=False)
     problem = absolute_problem(X, y, sample_weight, quantile, fit_intercept)
-    return absolute_path(problem, grid, size=size, eps=eps,
-                         options=absolute.Options(tol=float(tol)))  # fmt: skip
+    # The solver's own lines come at verbose=2, one level below the path's.
+    inner = Progress(max(level(verbose) - 1, 0), 0, "lad_path")
+    options = absolute.Options(tol=float(tol), log=inner)
+    with Progress(verbose, size, "lad_path") as progress:
+        path = absolute_path(problem, grid, size=size, eps=eps, options=options,
+                             progress=progress)  # fmt: skip
+    return replace(path, feature_names=names)
 
 
-def absolute_path(problem, grid, *, size, eps, options):
+def absolute_path(problem, grid, *, size, eps, options, progress=None):
     """The warm-started exact path on a prepared problem (``grid=None``: default)."""
     unit = Penalty(1.0, problem.shape[1]).unit()
     if grid is None:
         grid = alpha_grid(absolute.alpha_max(problem, unit), n_alphas=size, eps=eps)
-    res = absolute.path(problem, grid, unit, options=options)
+    res = absolute.path(problem, grid, unit, options=options, progress=progress)
     return Path(grid, res.coefs, res.intercepts, res.dual_gaps, res.n_iters,
                 res.converged, "absolute")  # fmt: skip

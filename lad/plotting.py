@@ -1,8 +1,13 @@
 """Plots of regularization paths and cross-validation curves (matplotlib optional)."""
 
 import numpy as np
+from sklearn.utils.validation import check_is_fitted
 
 __all__ = ["plot_path", "plot_cv"]
+
+
+def _is_cv_estimator(obj):
+    return hasattr(obj, "alpha_rule") and hasattr(obj, "get_params")
 
 
 def _pyplot():
@@ -16,8 +21,33 @@ def _pyplot():
     return plt
 
 
+def _new_axes(plt):
+    # Constrained layout keeps labels, twin axes and outside legends clear of
+    # each other and of neighbouring axes.
+    fig = plt.figure(layout="constrained", figsize=(6.4, 4.0))
+    return fig.add_subplot()
+
+
+def _outside_legend(ax, handles=None, labels=None):
+    """A legend to the right of the axes: it never covers a curve."""
+    if handles is None:
+        handles, labels = ax.get_legend_handles_labels()
+    if handles:
+        ax.legend(
+            handles,
+            labels,
+            fontsize="small",
+            loc="upper left",
+            bbox_to_anchor=(1.02, 1.0),
+            borderaxespad=0.0,
+            frameon=False,
+        )
+
+
 def _path_arrays(path):
     """``(alphas, coefs, chosen alphas, feature names)`` from a Path or CV estimator."""
+    if _is_cv_estimator(path):
+        check_is_fitted(path, "coef_path_")
     if hasattr(path, "coef_path_"):
         marks = {"alpha_": path.alpha_}
         if getattr(path, "alpha_1se_", path.alpha_) != getattr(
@@ -27,7 +57,8 @@ def _path_arrays(path):
         names = getattr(path, "feature_names_in_", None)
         return path.alphas_, path.coef_path_, marks, names
     if hasattr(path, "alphas") and hasattr(path, "coefs"):
-        return np.asarray(path.alphas), np.asarray(path.coefs), {}, None
+        names = getattr(path, "feature_names", None)
+        return np.asarray(path.alphas), np.asarray(path.coefs), {}, names
     raise TypeError(
         "plot_path expects a lad.Path (from lasso_path or lad_path) or a fitted "
         f"LassoL1CV / LADRegressorCV; got {type(path).__name__}."
@@ -71,7 +102,7 @@ def plot_path(path, *, ax=None, feature_names=None, alpha=None, max_labels=10):
     if feature_names is not None:
         names = np.asarray(feature_names)
     if ax is None:
-        _, ax = plt.subplots()
+        ax = _new_axes(plt)
     labelled = set(np.argsort(-np.abs(coefs[:, -1]))[:max_labels].tolist())
     # Features that never enter lie on the zero line drawn below; one line each
     # would make wide paths (thousands of features) very slow to draw.
@@ -91,9 +122,7 @@ def plot_path(path, *, ax=None, feature_names=None, alpha=None, max_labels=10):
     ax.set_xlabel("alpha (log scale)")
     ax.set_ylabel("coefficient")
     ax.set_title("Regularization path")
-    if ax.get_legend_handles_labels()[0]:
-        # A fixed location: "best" searches every line and is slow on wide paths.
-        ax.legend(fontsize="small", loc="upper left")
+    _outside_legend(ax)
     return ax
 
 
@@ -125,17 +154,21 @@ def plot_cv(estimator, *, ax=None):
     'log'
     """
     plt = _pyplot()
+    if _is_cv_estimator(estimator):
+        check_is_fitted(estimator, "cv_error_mean_")
     if not hasattr(estimator, "cv_error_mean_"):
         raise TypeError(
             "plot_cv expects a fitted LassoL1CV or LADRegressorCV; got "
             f"{type(estimator).__name__}."
         )
     if ax is None:
-        _, ax = plt.subplots()
+        ax = _new_axes(plt)
     alphas = estimator.alphas_
-    ax.errorbar(alphas, estimator.cv_error_mean_, yerr=estimator.cv_error_se_,
-                fmt="o-", markersize=3, capsize=2, color="tab:red",
-                label="mean CV error +/- 1 SE")  # fmt: skip
+    mean, se = estimator.cv_error_mean_, estimator.cv_error_se_
+    # A thin band for +/- 1 SE: a hundred error bars form a wall.
+    ax.fill_between(alphas, mean - se, mean + se, color="tab:red", alpha=0.2,
+                    linewidth=0, label="+/- 1 standard error")  # fmt: skip
+    ax.plot(alphas, mean, color="tab:red", linewidth=1.5, label="mean CV error")
     ax.axvline(estimator.alpha_min_, color="k", linestyle="--", linewidth=1,
                label=f"min: {estimator.alpha_min_:.3g}")  # fmt: skip
     ax.axvline(estimator.alpha_1se_, color="k", linestyle=":", linewidth=1,
@@ -151,6 +184,8 @@ def plot_cv(estimator, *, ax=None):
     ax.right_ax = right
     handles, labels = ax.get_legend_handles_labels()
     h2, l2 = right.get_legend_handles_labels()
-    ax.legend(handles + h2, labels + l2, fontsize="small")
+    # Below the axes: the twin axis already uses the space on the right.
+    ax.legend(handles + h2, labels + l2, fontsize="small", loc="upper center",
+              bbox_to_anchor=(0.5, -0.18), ncol=3, frameon=False)  # fmt: skip
     ax.set_title(f"Cross-validation ({type(estimator).__name__})")
     return ax

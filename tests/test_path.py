@@ -102,6 +102,7 @@ def test_alpha_max_squared_ignores_constant_columns_in_either_layout(order, weig
 # --- paths -------------------------------------------------------------------------
 
 
+# The first alpha of a path is alpha_max: its single fit warns of a null model.
 @pytest.mark.parametrize("layout", ["dense", "csc"])
 @pytest.mark.parametrize("weighted", [False, True])
 def test_lasso_path_matches_single_fits(layout, weighted):
@@ -118,6 +119,7 @@ def test_lasso_path_matches_single_fits(layout, weighted):
     assert path.converged.all()
 
 
+# The first alpha of a path is alpha_max: its single fit warns of a null model.
 @pytest.mark.parametrize("layout", ["dense", "csc"])
 @pytest.mark.parametrize("quantile,weighted", [(0.5, False), (0.3, True)])
 def test_lad_path_matches_single_fits(layout, quantile, weighted):
@@ -136,6 +138,7 @@ def test_lad_path_matches_single_fits(layout, quantile, weighted):
         assert f_path == pytest.approx(f_single, rel=1e-9)
 
 
+# The first alpha of a path is alpha_max: its single fit warns of a null model.
 def test_warm_started_paths_do_less_work_than_cold_fits():
     # Counted in iterations, not seconds (no timing in tests): epochs for the Lasso,
     # warm-start iterations plus linear programs for LAD.

@@ -5,6 +5,7 @@ import sys
 import matplotlib
 import numpy as np
 import pytest
+from sklearn.exceptions import NotFittedError
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
@@ -53,8 +54,14 @@ def test_plot_path_and_cv_from_a_cv_estimator():
 
     ax = plot_cv(est)
     assert ax.get_xscale() == "log"
-    (bars,) = ax.containers
-    np.testing.assert_allclose(bars.lines[0].get_ydata(), est.cv_error_mean_)
+    # The mean curve, and a band from mean - SE to mean + SE.
+    curves = [ln for ln in ax.get_lines() if len(ln.get_xdata()) == len(est.alphas_)]
+    np.testing.assert_allclose(curves[0].get_ydata(), est.cv_error_mean_)
+    (band,) = ax.collections
+    edges = band.get_paths()[0].vertices[:, 1]
+    lo = est.cv_error_mean_ - est.cv_error_se_
+    hi = est.cv_error_mean_ + est.cv_error_se_
+    assert np.isclose(edges.min(), lo.min()) and np.isclose(edges.max(), hi.max())
     vlines = [ln.get_xdata()[0] for ln in ax.get_lines() if len(ln.get_xdata()) == 2]
     assert est.alpha_min_ in vlines and est.alpha_1se_ in vlines
     (nz,) = ax.right_ax.get_lines()
@@ -64,8 +71,12 @@ def test_plot_path_and_cv_from_a_cv_estimator():
 def test_wrong_inputs_and_missing_matplotlib(monkeypatch):
     with pytest.raises(TypeError, match="lad.Path"):
         plot_path(object())
-    with pytest.raises(TypeError, match="fitted LassoL1CV"):
+    with pytest.raises(NotFittedError):
         plot_cv(LassoL1CV())
+    with pytest.raises(NotFittedError):
+        plot_path(LassoL1CV())
+    with pytest.raises(TypeError, match="fitted LassoL1CV"):
+        plot_cv(object())
     monkeypatch.setitem(sys.modules, "matplotlib.pyplot", None)
     with pytest.raises(ImportError, match=r"lad\[plot\]"):
         plot_path(object())

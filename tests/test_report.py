@@ -51,7 +51,7 @@ def test_report_renders_as_text_html_and_dict():
 def test_all_zero_model_and_multi_target():
     X, y = make_problem(30, 4, seed=2)
     rep = LassoL1(alpha=1e6).fit(X, y).sparsity_report()
-    assert rep.n_nonzero == 0 and "All coefficients are zero" in str(rep)
+    assert rep.n_nonzero == 0 and "Largest coefficients: none" in str(rep)
     m = LassoL1(alpha=0.1).fit(X, np.c_[y, -y])
     with pytest.raises(ValueError, match="target"):
         m.sparsity_report()

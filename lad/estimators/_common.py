@@ -1,13 +1,21 @@
 """Helpers shared by the estimators: seeds, warnings, prediction, stored results."""
 
 import warnings
+from numbers import Integral
 
 import numpy as np
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
-from .._validation import validate_predict_data
+from .._validation import Interval, StrOptions, validate_predict_data
+
+# The constraint of every ``verbose`` parameter (see lad._progress).
+VERBOSE = [
+    Interval(Integral, 0, None, closed="left"),
+    "boolean",
+    StrOptions({"progress"}),
+]
 
 
 def selection_seed(selection, random_state):
@@ -34,6 +42,33 @@ def warn_if_unconverged(estimator, result, *, target=None, advice=None):
         ConvergenceWarning,
         stacklevel=3,
     )
+
+
+def warn_if_null(estimator, alpha, amax, loss):
+    """Say once per fit that ``alpha >= alpha_max`` made every coefficient zero.
+
+    A first ``alpha`` is often on the wrong scale (``alpha_max`` of the absolute
+    loss is far below the squared loss's on the same data); an all-zero model that
+    looks like an answer should not pass silently.
+    """
+    if not alpha > 0 or not 0 < amax < np.inf or alpha < amax:
+        return  # alpha_max = 0: every alpha gives the constant model on these data
+    warnings.warn(
+        f"{type(estimator).__name__}: alpha={alpha:.4g} is at or above alpha_max="
+        f"{amax:.4g}, so every coefficient is exactly zero (the model predicts a "
+        f"constant). Choose alpha below lad.alpha_max(X, y, loss={loss!r}), e.g. "
+        f"{amax / 10:.3g}, or let {type(estimator).__name__}CV choose it.",
+        UserWarning,
+        stacklevel=3,
+    )
+
+
+def alpha_rows(alpha, amax):
+    """Report rows that put ``alpha`` on the scale of the data."""
+    if not np.isfinite(amax):
+        return {"alpha_max": "none (an unpenalised coefficient)"}
+    ratio = alpha / amax if amax > 0 else np.inf
+    return {"alpha_max": float(amax), "alpha / alpha_max": float(ratio)}
 
 
 def check_finite_result(coef, intercept):

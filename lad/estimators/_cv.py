@@ -12,6 +12,7 @@ from sklearn.utils.validation import check_is_fitted
 from .. import diagnostics
 from .._certificate import rho
 from .._penalty import Penalty
+from .._progress import Progress, level
 from .._report import SparsityReport
 from .._solvers import absolute, squared
 from .._solvers._gram import FoldGrams, gram_pays
@@ -33,7 +34,7 @@ from ..path import (
     squared_path,
     squared_problem,
 )
-from ._common import predict_linear, report_names, selection_seed
+from ._common import VERBOSE, predict_linear, report_names, selection_seed
 
 _COMMON_CONSTRAINTS = {
     "eps": [Interval(Real, 0, 1, closed="neither")],
@@ -44,6 +45,7 @@ _COMMON_CONSTRAINTS = {
     "cv": ["cv_object"],
     "n_jobs": [Integral, None],
     "alpha_rule": [StrOptions({"min", "1se"})],
+    "verbose": VERBOSE,
 }
 
 
@@ -70,15 +72,21 @@ def _splits(cv, X, y):
 class _PathCV(RegressorMixin, BaseEstimator):
     """Shared fit logic: a warm-started path per fold, alpha by CV error, a refit.
 
-    Subclasses give their loss through four methods: ``_alpha_max`` (the top of the
-    default grid), ``_path_runner`` (a path on a subset of rows), ``_fold_error``
-    and ``_refit`` (the model at the chosen alpha, from the path's solution).
+    Subclasses give their loss through five methods: ``_alpha_max`` (the top of the
+    default grid), ``_path_runner`` (a path on a subset of rows), ``_fold_error``,
+    ``_refit`` (the model at the chosen alpha, from the path's solution) and
+    ``_measure`` (the objective and KKT violation of the refit, for the report).
     """
 
     def _alpha_max(self, X, y, sample_weight):  # pragma: no cover - abstract
         raise NotImplementedError
 
-    def _path_runner(self, X, y, sample_weight, alphas, folds):  # pragma: no cover
+    def _path_runner(
+        self, X, y, sample_weight, alphas, folds, progress
+    ):  # pragma: no cover
+        raise NotImplementedError
+
+    def _measure(self, X, y, sample_weight, refit):  # pragma: no cover - abstract
         raise NotImplementedError
 
     def _fold_error(self, y, pred, sample_weight):  # pragma: no cover - abstract
@@ -135,21 +143,43 @@ class _PathCV(RegressorMixin, BaseEstimator):
             X = X.tocsc()
         alphas = self._grid(X, y, sample_weight)
         folds = _splits(self.cv, X, y)
-        fold_path = self._path_runner(X, y, sample_weight, alphas, folds)
+        name = type(self).__name__
+        progress = Progress(self.verbose, len(folds) + 1, name)
+        # The paths' own lines (one per alpha) come at verbose=2.
+        inner = Progress(max(level(self.verbose) - 1, 0), 0, name)
+        fold_path = self._path_runner(X, y, sample_weight, alphas, folds, inner)
 
-        def run(train, test):
+        def run(k, train, test):
             sw_te = None if sample_weight is None else sample_weight[test]
             path = fold_path(train, test)
             pred = np.asarray(X[test] @ path.coefs).reshape(len(test), -1)
             pred = pred + path.intercepts
             errors = self._fold_error(y[test], pred, sw_te)
+            best = int(np.argmin(errors))
+            progress.step(f"fold {k + 1}: path of {alphas.size} alphas, lowest "
+                          f"held-out error {errors[best]:.4g} at alpha "
+                          f"{alphas[best]:.4g}")  # fmt: skip
             return errors, sp.csc_matrix(path.coefs != 0)
 
-        # The kernels release the GIL and HiGHS runs in C, so threads parallelise
-        # without copying X into worker processes.
-        out = Parallel(n_jobs=self.n_jobs, prefer="threads")(
-            delayed(run)(train, test) for train, test in folds
-        )
+        # The kernels release the GIL, so threads parallelise without copying X
+        # into worker processes; joblib's backend (parallel_config) overrides it.
+        with progress:
+            out = Parallel(n_jobs=self.n_jobs, prefer="threads")(
+                delayed(run)(k, train, test) for k, (train, test) in enumerate(folds)
+            )
+            errors, i_min, i_1se, idx, mean, se = self._choose(out, alphas)
+            full = fold_path(np.arange(X.shape[0]), np.arange(0))
+            best = float(alphas[idx])
+            refit = self._refit(X, y, sample_weight, best, full.coefs[:, idx],
+                                float(full.intercepts[idx]))  # fmt: skip
+            progress.step(f"refit on all rows at alpha_ = {alphas[idx]:.4g}: "
+                          f"{np.count_nonzero(refit.coef)} non-zero, gap "
+                          f"{refit.dual_gap:.3g}")  # fmt: skip
+        self._store(X, y, sample_weight, out, alphas, errors, mean, se, i_min, i_1se,
+                    idx, full, refit)  # fmt: skip
+        return self
+
+    def _choose(self, out, alphas):
         errors = np.column_stack([e for e, _ in out])  # (n_alphas, n_folds)
         mean = errors.mean(axis=1)
         se = errors.std(axis=1, ddof=1) / np.sqrt(errors.shape[1])
@@ -157,16 +187,11 @@ class _PathCV(RegressorMixin, BaseEstimator):
         within = np.flatnonzero(mean <= mean[i_min] + se[i_min])
         i_1se = int(within.min())
         idx = i_min if self.alpha_rule == "min" else i_1se
+        return errors, i_min, i_1se, idx, mean, se
 
-        full = fold_path(np.arange(X.shape[0]), np.arange(0))
-        refit = self._refit(
-            X,
-            y,
-            sample_weight,
-            float(alphas[idx]),
-            full.coefs[:, idx],
-            float(full.intercepts[idx]),
-        )
+    def _store(self, X, y, sample_weight, out, alphas, errors, mean, se, i_min, i_1se,
+               idx, full, refit):  # fmt: skip
+        self.n_folds_ = len(out)
         self.alphas_ = alphas
         self.alpha_ = float(alphas[idx])
         self.alpha_min_ = float(alphas[i_min])
@@ -186,13 +211,7 @@ class _PathCV(RegressorMixin, BaseEstimator):
         self.n_iter_ = int(full.n_iters[idx]) + int(refit.n_iter)
         self._converged = bool(refit.converged)
         self._gap_tol = float(refit.tol)
-        self._certificate = diagnostics.certify(
-            X, y, self.coef_.astype(np.float64), float(self.intercept_),
-            alpha=self.alpha_, loss=self._loss_name,
-            quantile=getattr(self, "quantile", 0.5), sample_weight=sample_weight,
-            fit_intercept=self.fit_intercept, positive=getattr(self, "positive", False),
-        )  # fmt: skip
-        return self
+        self._certificate = self._measure(X, y, sample_weight, refit)
 
     def predict(self, X):
         """Predict with the model refitted at ``alpha_``.
@@ -228,7 +247,10 @@ class _PathCV(RegressorMixin, BaseEstimator):
             Number of largest coefficients to list.
         feature_names : array-like of str, default=None
             Names of the features, e.g. of a sparse or NumPy ``X``; defaults to the
-            column names seen in ``fit`` (a DataFrame), else ``x0, x1, ...``.
+            column names seen in ``fit`` (a DataFrame), else ``x0, x1, ...``. For
+            the last step of a fitted ``Pipeline``, the earlier steps name its
+            inputs: ``pipe[-1].sparsity_report(
+            feature_names=pipe[:-1].get_feature_names_out())``.
 
         Returns
         -------
@@ -269,7 +291,11 @@ class _PathCV(RegressorMixin, BaseEstimator):
         details.update(path_details(self.alphas_, self.coef_path_, names))
         cert = self._certificate
         return SparsityReport(
-            model=f"{type(self).__name__}(alpha_={self.alpha_:.4g})",
+            model=(
+                f"{type(self).__name__} ({self.n_folds_}-fold CV over "
+                f"{self.alphas_.size} alphas, rule {self.alpha_rule!r}): refit at "
+                f"alpha_ = {self.alpha_:.4g}"
+            ),  # fmt: skip
             coef=np.asarray(self.coef_, dtype=np.float64),
             feature_names=names,
             dual_gap=self.dual_gap_,
@@ -304,8 +330,10 @@ class LassoL1CV(_PathCV):
     n_alphas : int, default=100
         Number of alphas of the default grid, geometric from ``alpha_max`` (computed
         on all the data) down to ``eps * alpha_max``.
-    alphas : array-like, default=None
-        The grid to use instead; sorted in decreasing order.
+    alphas : int or array-like, default=None
+        An int is the size of the default grid (as in scikit-learn >= 1.7, where
+        ``LassoCV(alphas=100)`` replaced ``n_alphas``); an array is the grid to use
+        instead, sorted in decreasing order. None: ``n_alphas``.
     fit_intercept : bool, default=True
         Whether to fit an intercept.
     precompute : bool or "auto", default="auto"
@@ -315,9 +343,17 @@ class LassoL1CV(_PathCV):
     max_iter : int, default=1000
         Maximum epochs per alpha.
     tol : float, default=1e-4
-        Gap tolerance per alpha, as in :class:`lad.LassoL1`.
+        Gap tolerance per alpha, as in :class:`lad.LassoL1`; the refit at
+        ``alpha_`` goes on to ``min(tol, 1e-10)``.
+    copy_X : bool, default=True
+        Kept for compatibility with scikit-learn's ``LassoCV``: ``X`` is never
+        modified whatever its value.
     cv : int, cross-validation generator or iterable, default=None
         As in scikit-learn: ``None`` is 5-fold, an int is a number of folds.
+    verbose : int, bool or "progress", default=0
+        0: silent; 1: a line per fold and for the refit; 2: also a line per alpha
+        of every path; ``"progress"``: a tqdm bar over the folds when tqdm is
+        installed.
     n_jobs : int, default=None
         Folds fitted in parallel (threads).
     positive : bool, default=False
@@ -385,6 +421,7 @@ class LassoL1CV(_PathCV):
     _parameter_constraints = {
         **_COMMON_CONSTRAINTS,
         "precompute": ["boolean", StrOptions({"auto"})],
+        "copy_X": ["boolean"],
         "max_iter": [Interval(Integral, 1, None, closed="left")],
         "positive": ["boolean"],
         "random_state": ["random_state"],
@@ -401,7 +438,9 @@ class LassoL1CV(_PathCV):
         precompute="auto",
         max_iter=1000,
         tol=1e-4,
+        copy_X=True,
         cv=None,
+        verbose=0,
         n_jobs=None,
         positive=False,
         random_state=None,
@@ -415,7 +454,9 @@ class LassoL1CV(_PathCV):
         self.precompute = precompute
         self.max_iter = max_iter
         self.tol = tol
+        self.copy_X = copy_X
         self.cv = cv
+        self.verbose = verbose
         self.n_jobs = n_jobs
         self.positive = positive
         self.random_state = random_state
@@ -438,7 +479,7 @@ class LassoL1CV(_PathCV):
         tgt = squared.target(problem, y)
         return squared.alpha_max(problem, tgt, self._unit(X.shape[1]))
 
-    def _path_runner(self, X, y, sample_weight, alphas, folds):
+    def _path_runner(self, X, y, sample_weight, alphas, folds, progress):
         # Unit-weight dense folds share one X'X: each fold's Gram is the total minus
         # its held-out rows' product (n_test p^2 flops instead of n_train p^2).
         n_train = min(train.size for train, _ in folds)
@@ -450,7 +491,8 @@ class LassoL1CV(_PathCV):
 
         def path_on(problem, y_part):
             return squared_path(problem, y_part, alphas, size=alphas.size, eps=self.eps,
-                                positive=self.positive, options=options)  # fmt: skip
+                                positive=self.positive, options=options,
+                                progress=progress)  # fmt: skip
 
         design = as_kernel_inputs(X, fortran=False)
         if (
@@ -500,6 +542,14 @@ class LassoL1CV(_PathCV):
         err = (y[:, None] - pred) ** 2
         return np.average(err, axis=0, weights=sample_weight)
 
+    def _measure(self, X, y, sample_weight, refit):
+        # Measured from the data by lad.diagnostics, independently of the solver.
+        return diagnostics.certify(
+            X, y, refit.coef, refit.intercept, alpha=self.alpha_, loss="squared",
+            sample_weight=sample_weight, fit_intercept=self.fit_intercept,
+            positive=self.positive,
+        )  # fmt: skip
+
     @property
     def mse_path_(self):
         """Held-out mean squared errors, shape (n_alphas, n_folds).
@@ -534,8 +584,10 @@ class LADRegressorCV(_PathCV):
     n_alphas : int, default=100
         Number of alphas of the default grid, geometric from ``alpha_max`` (absolute
         loss, all the data) down to ``eps * alpha_max``.
-    alphas : array-like, default=None
-        The grid to use instead; sorted in decreasing order.
+    alphas : int or array-like, default=None
+        An int is the size of the default grid (as in scikit-learn >= 1.7, where
+        ``LassoCV(alphas=100)`` replaced ``n_alphas``); an array is the grid to use
+        instead, sorted in decreasing order. None: ``n_alphas``.
     quantile : float, default=0.5
         Quantile of the loss, in (0, 1).
     fit_intercept : bool, default=True
@@ -544,6 +596,10 @@ class LADRegressorCV(_PathCV):
         Relative gap tolerance, as in :class:`lad.LADRegressor`.
     cv : int, cross-validation generator or iterable, default=None
         As in scikit-learn: ``None`` is 5-fold, an int is a number of folds.
+    verbose : int, bool or "progress", default=0
+        0: silent; 1: a line per fold and for the refit; 2: also a line per alpha
+        of every path; ``"progress"``: a tqdm bar over the folds when tqdm is
+        installed.
     n_jobs : int, default=None
         Folds fitted in parallel (threads).
     alpha_rule : {"min", "1se"}, default="min"
@@ -616,6 +672,7 @@ class LADRegressorCV(_PathCV):
         fit_intercept=True,
         tol=1e-9,
         cv=None,
+        verbose=0,
         n_jobs=None,
         alpha_rule="min",
     ):
@@ -626,6 +683,7 @@ class LADRegressorCV(_PathCV):
         self.fit_intercept = fit_intercept
         self.tol = tol
         self.cv = cv
+        self.verbose = verbose
         self.n_jobs = n_jobs
         self.alpha_rule = alpha_rule
 
@@ -640,7 +698,7 @@ class LADRegressorCV(_PathCV):
         )
         return absolute.alpha_max(problem, self._unit(X.shape[1]))
 
-    def _path_runner(self, X, y, sample_weight, alphas, folds):
+    def _path_runner(self, X, y, sample_weight, alphas, folds, progress):
         options = absolute.Options(tol=float(self.tol))
 
         def run(train, test):
@@ -649,7 +707,7 @@ class LADRegressorCV(_PathCV):
             problem = absolute_problem(X[rows], y[rows], sw, self.quantile,
                                        self.fit_intercept)  # fmt: skip
             return absolute_path(problem, alphas, size=alphas.size, eps=self.eps,
-                                 options=options)  # fmt: skip
+                                 options=options, progress=progress)  # fmt: skip
 
         return run
 
@@ -666,3 +724,8 @@ class LADRegressorCV(_PathCV):
     def _fold_error(self, y, pred, sample_weight):
         return np.average(rho(y[:, None] - pred, self.quantile), axis=0,
                           weights=sample_weight)  # fmt: skip
+
+    def _measure(self, X, y, sample_weight, refit):
+        # The refit's own certificate: its dual point comes from the simplex's
+        # basis (an independent zero-set LP can cost more than the fit).
+        return {"objective": refit.objective, "kkt_violation": refit.kkt}

@@ -7,6 +7,7 @@ from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.utils.validation import check_is_fitted
 
 from .._penalty import Penalty
+from .._progress import Progress
 from .._report import SparsityReport
 from .._solvers import absolute
 from .._validation import (
@@ -18,9 +19,12 @@ from .._validation import (
     validate_fit_data,
 )
 from ._common import (
+    VERBOSE,
+    alpha_rows,
     check_finite_result,
     predict_linear,
     report_names,
+    warn_if_null,
     warn_if_unconverged,
 )
 
@@ -28,13 +32,17 @@ RESIDUAL_QUANTILES = (0.0, 0.05, 0.25, 0.5, 0.75, 0.95, 1.0)
 
 
 class LADRegressor(RegressorMixin, BaseEstimator):
-    """Least absolute deviations regression, with an optional L1 penalty and quantiles.
+    r"""Least absolute deviations regression, with an optional L1 penalty and quantiles.
 
     Minimises
 
-        (1 / n_samples) * sum_i 2 * rho_q(y_i - x_i'w - b) + alpha * ||w||_1
+    .. math::
 
-    where ``rho_q(r) = r * (q - 1{r < 0})`` is the pinball loss at ``q = quantile``,
+       \frac{1}{n} \sum_{i=1}^{n} 2\rho_q(y_i - x_i^\top w - b)
+       + \alpha \lVert w \rVert_1
+
+    where :math:`\rho_q(r) = r\,(q - \mathbb{1}\{r < 0\})` is the pinball loss at
+    :math:`q` = ``quantile``,
     so at the default ``quantile=0.5`` the loss is the mean absolute error
     ``(1/n) ||y - Xw - b||_1``. ``alpha=0`` (the default) is classic LAD regression;
     ``alpha > 0`` is the LAD-Lasso. The intercept is not penalised. With
@@ -50,26 +58,32 @@ class LADRegressor(RegressorMixin, BaseEstimator):
     fit_intercept : bool, default=True
         Whether to fit an unpenalised intercept.
     solver : {"auto", "ipm", "irls", "cd"}, default="auto"
-        Algorithm that precedes the exact finish: ``"ipm"`` (a Frisch-Newton
-        interior point method on the dual linear program, for dense ``X``; sparse
-        ``X`` falls back to ``"irls"``), ``"irls"`` (iteratively reweighted Lasso,
-        for ``n_samples >> n_features``), ``"cd"`` (coordinate descent with
-        weighted-median steps, for penalised wide problems), or ``"auto"``. For
-        dense ``X`` with ``(n_samples + n_features) * (n_features + 1) <= 2e7``,
-        ``"auto"`` picks ``"ipm"`` when ``alpha = 0`` or
-        ``(n_samples + n_features) * (n_features + 1) ** 2 <= 1e10``; otherwise
-        ``"cd"`` when ``alpha > 0`` and either ``n_features >= n_samples`` or ``X``
-        is sparse with at most 5 % stored entries, and ``"irls"`` otherwise. Every
-        solver ends with the same exact step, so all return an optimum of the same
-        objective.
+        The warm start that precedes the exact simplex: ``"ipm"`` (a Frisch-Newton
+        interior point method on the dual linear program, dense or sparse ``X``;
+        with bounds, IRLS stands in), ``"irls"`` (iteratively reweighted least
+        squares), ``"cd"`` (coordinate descent with weighted-median steps), or
+        ``"auto"``: no warm start when ``n_samples * (n_features + 1) <= 4000``;
+        ``"ipm"`` when it pays (dense: ``(n_samples + n_features) *
+        (n_features + 1) <= 2e7`` and, with a penalty, ``(n_samples + n_features) *
+        (n_features + 1) ** 2 <= 1e10``; sparse: at most 2000 columns and a small
+        cost of the normal equations); ``"irls"`` otherwise. Every route ends with
+        the same exact simplex, so all return an optimum of the same objective.
     max_iter : int, default=100
-        Maximum number of warm-start iterations (IRLS reweightings, or CD epochs);
-        the interior point method has its own limit of 100 iterations.
+        Maximum number of warm-start iterations: IRLS reweightings or CD epochs
+        (``max_iter=0`` skips those warm starts). It does not bound the other two
+        stages, which have their own limits: the interior point method stops after
+        100 iterations, and the exact simplex after ``50 (n_features + 1) + 1000``
+        pivots (a fit that reaches it warns, with its gap). ``n_iter_`` counts all
+        three.
     tol : float, default=1e-9
         Convergence is declared when the certified duality gap is at most
         ``tol * P0``, where ``P0`` is the objective of the best constant model.
     warm_start : bool, default=False
         Start from the previous solution when refitting.
+    verbose : int, bool or "progress", default=0
+        0: silent; 1: a line for the route, the warm start and the exact simplex
+        (iterations, pivots, time); 2: also a line per chunk of pivots;
+        ``"progress"``: as 1.
 
     Attributes
     ----------
@@ -78,12 +92,13 @@ class LADRegressor(RegressorMixin, BaseEstimator):
     intercept_ : float
         Intercept; 0.0 when ``fit_intercept=False``.
     n_iter_ : int
-        Warm-start iterations plus exact linear programs solved.
+        Warm-start iterations (interior point, IRLS or CD) plus simplex pivots.
     dual_gap_ : float
         Primal-dual gap certified by an explicitly built feasible point of the dual
         linear program, in the objective's units.
     solver_ : str
-        The algorithms used, for example ``"irls+lp"``.
+        The route taken, for example ``"ipm+simplex"`` (see ``solver``): ``"simplex"``
+        alone when no warm start ran, ``"null"`` when ``alpha >= alpha_max``.
     n_features_in_ : int
         Number of features seen during ``fit``.
     feature_names_in_ : ndarray of shape (`n_features_in_`,)
@@ -111,23 +126,19 @@ class LADRegressor(RegressorMixin, BaseEstimator):
     keeps exactly the non-zero coefficients (scikit-learn's default threshold of
     ``1e-5`` is applied only to classes named like ``Lasso``, "mean" otherwise).
 
-    The solve has three stages. With ``solver="ipm"``, a Frisch-Newton interior
-    point method (Portnoy and Koenker, 1997) solves the bounded dual linear program
-    to a duality gap of ``1e-10`` relative; the rows whose dual values lie deepest
-    inside the box give a basis, and the vertex it defines is returned if its dual
-    is feasible (otherwise the exact stage below finishes from it on a small band
-    of rows). With the other solvers, a warm start (IRLS or coordinate descent,
-    Numba kernels) estimates the residual signs and the support. An exact stage
-    then solves the bounded dual linear program with HiGHS on a band of rows (the
-    others are fixed by their residual sign, as in Portnoy and Koenker's
-    preprocessing) and a working set of columns, adding misclassified rows and
-    violating columns until the restricted optimum is optimal for the whole
-    problem. Finally the vertex is
-    polished by solving its basic system exactly, and the gap is certified from a
-    dual point built explicitly (see :func:`lad.diagnostics.duality_gap`). Exact
-    coordinate descent alone stalls at non-optimal points on this non-smooth
-    objective and IRLS only approaches the optimum; neither result is returned
-    without the exact stage.
+    The solve has three stages, planned once from the shape of the problem (see
+    ``solver``). A warm start: a Frisch-Newton interior point method (Portnoy and
+    Koenker, 1997) on the bounded dual linear program, whose most interior rows
+    guess the optimal basis; or IRLS or coordinate descent (Numba kernels), whose
+    closest rows do; or none on small problems. The exact stage: a primal simplex
+    for this piecewise-linear objective (Barrodale and Roberts' method, as in
+    quantreg's ``rq.fit.br``, with the penalty's kinks), compiled with Numba and
+    using only tolerances relative to the numbers compared, which pivots from that
+    basis to an optimal vertex on a working set of columns. Its dual values are
+    the certificate (see :func:`lad.diagnostics.duality_gap`). Badly scaled columns
+    or targets are first rescaled exactly by powers of two. Exact coordinate descent
+    alone stalls at non-optimal points on this non-smooth objective and IRLS only
+    approaches the optimum; neither result is returned without the simplex.
 
     Examples
     --------
@@ -148,6 +159,7 @@ class LADRegressor(RegressorMixin, BaseEstimator):
         "max_iter": [Interval(Integral, 0, None, closed="left")],
         "tol": [Interval(Real, 0, None, closed="left")],
         "warm_start": ["boolean"],
+        "verbose": VERBOSE,
     }
 
     def __init__(
@@ -160,6 +172,7 @@ class LADRegressor(RegressorMixin, BaseEstimator):
         max_iter=100,
         tol=1e-9,
         warm_start=False,
+        verbose=0,
     ):
         self.alpha = alpha
         self.quantile = quantile
@@ -168,6 +181,7 @@ class LADRegressor(RegressorMixin, BaseEstimator):
         self.max_iter = max_iter
         self.tol = tol
         self.warm_start = warm_start
+        self.verbose = verbose
 
     def fit(self, X, y, sample_weight=None):
         """Fit the model to an exact, certified optimum.
@@ -218,7 +232,10 @@ class LADRegressor(RegressorMixin, BaseEstimator):
         if self.warm_start and getattr(self, "coef_", None) is not None:
             if self.coef_.shape == (n_features,):
                 start = (self.coef_.astype(np.float64), float(self.intercept_))
-        options = absolute.Options(tol=float(self.tol), max_iter=int(self.max_iter))
+        options = absolute.Options(
+            tol=float(self.tol), max_iter=int(self.max_iter),
+            log=Progress(self.verbose, 0, type(self).__name__),
+        )  # fmt: skip
         res = absolute.solve(problem, alpha, unit, solver=self.solver, start=start,
                              options=options)  # fmt: skip
         coef = res.coef.astype(X.dtype)
@@ -232,6 +249,7 @@ class LADRegressor(RegressorMixin, BaseEstimator):
             )  # fmt: skip
             res.dual_gap = cert["gap"]
             res.objective = cert["objective"]
+        warn_if_null(self, alpha, res.details["alpha_max"], "absolute")
         warn_if_unconverged(
             self,
             res,
@@ -296,7 +314,10 @@ class LADRegressor(RegressorMixin, BaseEstimator):
             Number of largest coefficients to list.
         feature_names : array-like of str, default=None
             Names of the features, e.g. of a sparse or NumPy ``X``; defaults to the
-            column names seen in ``fit`` (a DataFrame), else ``x0, x1, ...``.
+            column names seen in ``fit`` (a DataFrame), else ``x0, x1, ...``. For
+            the last step of a fitted ``Pipeline``, the earlier steps name its
+            inputs: ``pipe[-1].sparsity_report(
+            feature_names=pipe[:-1].get_feature_names_out())``.
 
         Returns
         -------
@@ -336,6 +357,7 @@ class LADRegressor(RegressorMixin, BaseEstimator):
             converged=self._result.converged,
             top=top,
             details={
+                **alpha_rows(float(self.alpha), self._result.details["alpha_max"]),
                 "zero residuals": info["n_zero_residuals"],
                 "residual quantiles": q,
                 "unique optimum": "certified" if info["unique"] else "not certified",

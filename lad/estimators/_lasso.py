@@ -10,6 +10,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from .. import diagnostics
 from .._penalty import Penalty
+from .._progress import Progress
 from .._report import SparsityReport
 from .._solvers import squared
 from .._validation import (
@@ -22,20 +23,25 @@ from .._validation import (
     validate_fit_data,
 )
 from ._common import (
+    VERBOSE,
+    alpha_rows,
     check_finite_result,
     predict_linear,
     report_names,
     selection_seed,
+    warn_if_null,
     warn_if_unconverged,
 )
 
 
 class LassoL1(RegressorMixin, BaseEstimator):
-    """Linear model with an L1 penalty, fit by Numba coordinate descent.
+    r"""Linear model with an L1 penalty, fit by Numba coordinate descent.
 
     Minimises, for each target column,
 
-        (1 / (2 * n_samples)) * ||y - Xw - b||^2_2 + alpha * ||w||_1
+    .. math::
+
+       \frac{1}{2n} \lVert y - Xw - b \rVert_2^2 + \alpha \lVert w \rVert_1
 
     with exactly the scaling of :class:`sklearn.linear_model.Lasso`, so the same
     parameters reach the same optimum. With ``sample_weight`` the squared residuals
@@ -74,6 +80,10 @@ default="auto"
         Seed for ``selection="random"``.
     selection : {"cyclic", "random"}, default="cyclic"
         Visit the coordinates in order, or draw one at random at each step.
+    verbose : int, bool or "progress", default=0
+        0: silent; 1: a line per target (epochs, gap, time); 2: also a line per
+        outer pass of the working sets; ``"progress"``: a tqdm bar over the
+        targets when tqdm is installed.
 
     Attributes
     ----------
@@ -129,6 +139,7 @@ default="auto"
         "positive": ["boolean"],
         "random_state": ["random_state"],
         "selection": [StrOptions({"cyclic", "random"})],
+        "verbose": VERBOSE,
     }
 
     def __init__(
@@ -144,6 +155,7 @@ default="auto"
         positive=False,
         random_state=None,
         selection="cyclic",
+        verbose=0,
     ):
         self.alpha = alpha
         self.fit_intercept = fit_intercept
@@ -155,6 +167,7 @@ default="auto"
         self.positive = positive
         self.random_state = random_state
         self.selection = selection
+        self.verbose = verbose
 
     def fit(self, X, y, sample_weight=None):
         """Fit the model by coordinate descent.
@@ -211,24 +224,33 @@ default="auto"
             max_iter=int(self.max_iter),
             tol=float(self.tol),
             seed=selection_seed(self.selection, self.random_state),
+            log=Progress(self.verbose, 0, type(self).__name__),
         )
 
         Y = y.reshape(n_samples, -1)
         n_targets = Y.shape[1]
         coef0 = self._warm_coef(n_targets, n_features)
         results = []
-        for k in range(n_targets):
-            tgt = squared.target(problem, Y[:, k])
-            res = squared.solve(
-                problem, tgt, alpha, unit, options=options,
-                coef0=None if coef0 is None else coef0[k],
-            )  # fmt: skip
-            if X.dtype != np.float64:
-                # Certify what is returned: the coefficients rounded to X's dtype.
-                rounded = res.coef.astype(X.dtype).astype(np.float64)
-                res.dual_gap = squared.certificate(problem, tgt, rounded, alpha, unit)
-            warn_if_unconverged(self, res, target=k if n_targets > 1 else None)
-            results.append(res)
+        with Progress(self.verbose, n_targets, type(self).__name__) as progress:
+            for k in range(n_targets):
+                tgt = squared.target(problem, Y[:, k])
+                res = squared.solve(
+                    problem, tgt, alpha, unit, options=options,
+                    coef0=None if coef0 is None else coef0[k],
+                )  # fmt: skip
+                if X.dtype != np.float64:
+                    # Certify what is returned: the coefficients rounded to X's dtype.
+                    rounded = res.coef.astype(X.dtype).astype(np.float64)
+                    res.dual_gap = squared.certificate(
+                        problem, tgt, rounded, alpha, unit
+                    )
+                warn_if_unconverged(self, res, target=k if n_targets > 1 else None)
+                warn_if_null(self, alpha, res.details["alpha_max"], "squared")
+                results.append(res)
+                progress.step(
+                    f"{res.solver}: {res.n_iter} epochs, {np.count_nonzero(res.coef)} "
+                    f"non-zero, gap {res.dual_gap:.3g} (tol {res.tol:.3g})"
+                )
 
         dtype = X.dtype
         coef = np.array([r.coef for r in results], dtype=dtype)
@@ -344,7 +366,10 @@ default="auto"
             Number of largest coefficients to list.
         feature_names : array-like of str, default=None
             Names of the features, e.g. of a sparse or NumPy ``X``; defaults to the
-            column names seen in ``fit`` (a DataFrame), else ``x0, x1, ...``.
+            column names seen in ``fit`` (a DataFrame), else ``x0, x1, ...``. For
+            the last step of a fitted ``Pipeline``, the earlier steps name its
+            inputs: ``pipe[-1].sparsity_report(
+            feature_names=pipe[:-1].get_feature_names_out())``.
 
         Returns
         -------
@@ -394,7 +419,11 @@ default="auto"
             objective=stats["objective"],
             converged=res.converged,
             top=top,
-            details={"epochs": res.n_iter, "solver": res.solver},
+            details={
+                **alpha_rows(float(self.alpha), res.details["alpha_max"]),
+                "epochs": res.n_iter,
+                "solver": res.solver,
+            },
         )
 
     def __sklearn_tags__(self):
