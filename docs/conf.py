@@ -131,7 +131,8 @@ sphinx_gallery_conf = {
 # -- HTML -------------------------------------------------------------------------
 html_theme = "pydata_sphinx_theme"
 html_title = f"lad {release}"
-html_static_path = []
+html_static_path = ["_static"]
+html_css_files = ["lad.css"]
 html_show_sourcelink = False
 html_theme_options = {
     "navbar_align": "left",

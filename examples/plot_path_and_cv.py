@@ -27,19 +27,23 @@ order = path.entry_alphas.argsort()[::-1]
 print("order of entry:", ", ".join(names[j] for j in order))
 
 # %%
+# ``verbose=1`` prints a line per fold and one for the final refit, so a long
+# cross-validation shows its progress; in a notebook, ``verbose="progress"`` draws a
+# progress bar instead (with tqdm installed).
 lasso_cv = LassoL1CV(n_alphas=60, cv=5).fit(X, y)
-lad_cv = LADRegressorCV(n_alphas=30, cv=5).fit(X, y)
+lad_cv = LADRegressorCV(n_alphas=30, cv=5, verbose=1).fit(X, y)
+
+# %%
 for est in (lasso_cv, lad_cv):
     print(f"{type(est).__name__}: alpha_min = {est.alpha_min_:.4g}, "
           f"alpha_1se = {est.alpha_1se_:.4g}, "
           f"non-zeros at alpha_ = {int((est.coef_ != 0).sum())}")  # fmt: skip
 
 # %%
-fig, axes = plt.subplots(2, 2, figsize=(11, 8))
+fig, axes = plt.subplots(2, 2, figsize=(11, 8), layout="constrained")
 plot_path(path, ax=axes[0, 0], feature_names=names, alpha=lasso_cv.alpha_)
 plot_cv(lasso_cv, ax=axes[0, 1])
 plot_path(lad_cv, ax=axes[1, 0], feature_names=names)
 axes[1, 0].set_title("LAD-Lasso path (exact)")
 plot_cv(lad_cv, ax=axes[1, 1])
-fig.tight_layout()
 plt.show()
