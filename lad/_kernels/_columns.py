@@ -6,20 +6,39 @@ import numpy as np
 from numba import njit
 
 
-# Pure reductions: "reassoc" lets LLVM vectorise them.
+# Pure reductions: "reassoc" lets LLVM vectorise the sums. A running maximum does
+# not vectorise, so four of them run side by side (a chain of dependent max ops
+# would set the pace of the whole pass).
 @njit(cache=True, nogil=True, fastmath={"reassoc", "contract"})
 def _col_sum(X, j, sw):
+    n = X.shape[0]
+    weighted = sw.shape[0] > 0
     acc = 0.0
-    top = 0.0
-    if sw.shape[0] == 0:
-        for i in range(X.shape[0]):
-            acc += X[i, j]
-            top = max(top, abs(X[i, j]))
-    else:
-        for i in range(X.shape[0]):
-            acc += sw[i] * X[i, j]
-            top = max(top, abs(X[i, j]))
-    return acc, top
+    t0 = 0.0
+    t1 = 0.0
+    t2 = 0.0
+    t3 = 0.0
+    i = 0
+    while i + 4 <= n:
+        x0 = X[i, j]
+        x1 = X[i + 1, j]
+        x2 = X[i + 2, j]
+        x3 = X[i + 3, j]
+        if weighted:
+            acc += sw[i] * x0 + sw[i + 1] * x1 + sw[i + 2] * x2 + sw[i + 3] * x3
+        else:
+            acc += x0 + x1 + x2 + x3
+        t0 = max(t0, abs(x0))
+        t1 = max(t1, abs(x1))
+        t2 = max(t2, abs(x2))
+        t3 = max(t3, abs(x3))
+        i += 4
+    while i < n:
+        x = X[i, j]
+        acc += sw[i] * x if weighted else x
+        t0 = max(t0, abs(x))
+        i += 1
+    return acc, max(max(t0, t1), max(t2, t3))
 
 
 @njit(cache=True, nogil=True, fastmath={"reassoc", "contract"})
@@ -122,35 +141,51 @@ def col_stats_csc(data, indices, indptr, n_samples, sw, fit_intercept):
 def xt_exact_dense(X, V, out):
     """``out[k, j] = sum_i X[i, j] * V[k, i]`` in a fixed order, for an F-ordered X.
 
-    Four columns advance together (independent sums, so the loop still pipelines);
+    Eight columns advance together (independent sums, so the loop still pipelines);
     each column's sum keeps the row order.
     """
     n_samples, n_features = X.shape
-    for k in range(V.shape[0]):
-        v = V[k]
-        j = 0
-        while j + 4 <= n_features:
+    # Columns outermost: a block of four columns stays in cache while every vector
+    # of V passes over it, so X is read from memory once.
+    j = 0
+    while j + 8 <= n_features:
+        for k in range(V.shape[0]):
+            v = V[k]
             a0 = 0.0
             a1 = 0.0
             a2 = 0.0
             a3 = 0.0
+            a4 = 0.0
+            a5 = 0.0
+            a6 = 0.0
+            a7 = 0.0
             for i in range(n_samples):
                 vi = v[i]
                 a0 += X[i, j] * vi
                 a1 += X[i, j + 1] * vi
                 a2 += X[i, j + 2] * vi
                 a3 += X[i, j + 3] * vi
+                a4 += X[i, j + 4] * vi
+                a5 += X[i, j + 5] * vi
+                a6 += X[i, j + 6] * vi
+                a7 += X[i, j + 7] * vi
             out[k, j] = a0
             out[k, j + 1] = a1
             out[k, j + 2] = a2
             out[k, j + 3] = a3
-            j += 4
-        while j < n_features:
+            out[k, j + 4] = a4
+            out[k, j + 5] = a5
+            out[k, j + 6] = a6
+            out[k, j + 7] = a7
+        j += 8
+    while j < n_features:
+        for k in range(V.shape[0]):
+            v = V[k]
             acc = 0.0
             for i in range(n_samples):
                 acc += X[i, j] * v[i]
             out[k, j] = acc
-            j += 1
+        j += 1
 
 
 @njit(cache=True, nogil=True)
