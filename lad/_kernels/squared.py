@@ -34,6 +34,7 @@ from ._scalar import (
     csc_col_dot,
     dot_centered_col,
     dot_centered_col_weighted,
+    soft_threshold,
     store_iterate,
     weighted_dot,
     weighted_sum,
@@ -391,6 +392,9 @@ def cd_squared_gram(Q, q, y_sq, w, H, n_samples, pen, seed, max_epochs, tol, ws)
     n_ws = ws.shape[0]
     scale = float(n_samples)
     uniform, u1, u2, ulo, uhi = _hoisted(pen, scale)
+    # The Lasso itself (one L1 weight, no ridge part, no bounds): the bare soft
+    # threshold, as before penalty vectors, keeps the epoch at its old cost.
+    plain = uniform and u2 == 0.0 and ulo == -np.inf and uhi == np.inf
     random = seed >= 0
     g = np.empty(n_ws)
     gap = _gap_squared_gram(q, y_sq, w, H, pen, ws, g, n_samples)
@@ -411,10 +415,13 @@ def cd_squared_gram(Q, q, y_sq, w, H, n_samples, pen, seed, max_epochs, tol, ws)
             if c <= 0.0:
                 w[j] = 0.0
                 continue
-            if uniform:
-                new = prox_scalar(q[j] - H[j] + w_j * c, c, u1, u2, ulo, uhi)
+            z = q[j] - H[j] + w_j * c
+            if plain:
+                new = soft_threshold(z, u1) / c
+            elif uniform:
+                new = prox_scalar(z, c, u1, u2, ulo, uhi)
             else:
-                new = prox_coord(q[j] - H[j] + w_j * c, c, pen, j, scale)
+                new = prox_coord(z, c, pen, j, scale)
             if new != w_j:
                 delta = new - w_j
                 for i in range(n_features):

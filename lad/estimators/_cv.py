@@ -92,7 +92,8 @@ class _PathCV(RegressorMixin, BaseEstimator):
     def _fold_error(self, y, pred, sample_weight):  # pragma: no cover - abstract
         raise NotImplementedError
 
-    def _refit(self, X, y, sample_weight, alpha, coef, intercept):  # pragma: no cover
+    def _refit(self, X, y, sample_weight, alpha, coef, intercept, problem=None):
+        # ``problem``: the all-rows problem the path was solved on, when it kept one.
         raise NotImplementedError
 
     def _grid(self, X, y, sample_weight):
@@ -171,7 +172,8 @@ class _PathCV(RegressorMixin, BaseEstimator):
             full = fold_path(np.arange(X.shape[0]), np.arange(0))
             best = float(alphas[idx])
             refit = self._refit(X, y, sample_weight, best, full.coefs[:, idx],
-                                float(full.intercepts[idx]))  # fmt: skip
+                                float(full.intercepts[idx]),
+                                getattr(fold_path, "full_problem", None))  # fmt: skip
             progress.step(f"refit on all rows at alpha_ = {alphas[idx]:.4g}: "
                           f"{np.count_nonzero(refit.coef)} non-zero, gap "
                           f"{refit.dual_gap:.3g}")  # fmt: skip
@@ -519,15 +521,20 @@ class LassoL1CV(_PathCV):
                 DenseDesign(readonly(X_tr)), readonly(np.empty(0)), self.fit_intercept,
                 xmean, col_sq, gram,
             )  # fmt: skip
+            if test.size == 0:
+                # The refit solves on all rows too: it reuses this Gram instead of
+                # an F-ordered copy of X and a coordinate-descent solve.
+                run.full_problem = problem
             return path_on(problem, y[train])
 
         return run
 
-    def _refit(self, X, y, sample_weight, alpha, coef, intercept):
+    def _refit(self, X, y, sample_weight, alpha, coef, intercept, problem=None):
         # The path stops each alpha at `tol`; the refit goes on from there to a
         # tight gap, so that weights and repeated rows give the same model.
-        problem = squared_problem(X, sample_weight, self.fit_intercept,
-                                  precompute=self.precompute)  # fmt: skip
+        if problem is None:
+            problem = squared_problem(X, sample_weight, self.fit_intercept,
+                                      precompute=self.precompute)  # fmt: skip
         tgt = squared.target(problem, y)
         return squared.solve(
             problem,
@@ -711,7 +718,7 @@ class LADRegressorCV(_PathCV):
 
         return run
 
-    def _refit(self, X, y, sample_weight, alpha, coef, intercept):
+    def _refit(self, X, y, sample_weight, alpha, coef, intercept, problem=None):
         # The path's solutions are exact vertices already: certify, do not re-solve.
         problem = absolute_problem(
             X, y, sample_weight, self.quantile, self.fit_intercept
