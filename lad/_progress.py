@@ -38,6 +38,25 @@ def level(verbose):
     return int(verbose)
 
 
+def _tqdm_class():
+    """tqdm's notebook widget when ipywidgets is there, its text bar otherwise.
+
+    ``tqdm.auto`` alone would pick the widget in any notebook and, without
+    ipywidgets, warn and draw nothing useful.
+    """
+    try:
+        from tqdm import tqdm
+    except ImportError:
+        return None
+    try:
+        import ipywidgets  # noqa: F401
+    except ImportError:
+        return tqdm
+    from tqdm.auto import tqdm as auto
+
+    return auto
+
+
 class Progress:
     """Report the steps of a loop of ``total`` steps, per ``verbose``.
 
@@ -54,9 +73,8 @@ class Progress:
         self.start = time.perf_counter()
         self.bar = None
         if verbose == "progress":
-            try:
-                from tqdm.auto import tqdm
-            except ImportError:
+            tqdm = _tqdm_class()
+            if tqdm is None:
                 self.note("tqdm is not installed: printing lines instead of a bar", 1)
             else:
                 self.bar = tqdm(total=total, desc=name, leave=True)

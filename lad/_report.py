@@ -269,7 +269,8 @@ class SparsityReport:
     def _repr_html_(self):
         esc = html.escape
         body = "".join(
-            f"<tr><th style='text-align:left'>{esc(k)}</th><td>{esc(v)}</td></tr>"
+            f"<tr><th style='text-align:left'>{esc(k)}</th>"
+            f"<td style='text-align:left'>{esc(v)}</td></tr>"
             for k, v in self._rows()
         )
         coefs = "".join(

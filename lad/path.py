@@ -138,7 +138,8 @@ class Path:
             ("first to enter", ", ".join(label) or "none"),
             ("converged", f"{int(self.converged.sum())} of {self.alphas.size}"),
             ("largest duality gap",
-             f"{float(np.max(self.dual_gaps, initial=0.0)):.3g}"),
+             f"{float(np.max(self.dual_gaps, initial=0.0)):.3g} (objective units"
+             + ("; each alpha within its tol)" if self.converged.all() else ")")),
         ]  # fmt: skip
 
     def _repr_html_(self):
@@ -346,7 +347,9 @@ def alpha_max(
     if positive and loss != "squared":
         raise ValueError("positive=True is only supported for loss='squared'.")
     X, y, sample_weight = validate_path_data(X, y, sample_weight)
-    return _alpha_max(X, y, sample_weight, loss, quantile, fit_intercept, positive)
+    return float(
+        _alpha_max(X, y, sample_weight, loss, quantile, fit_intercept, positive)
+    )
 
 
 def _alpha_max(X, y, sample_weight, loss, quantile, fit_intercept, positive):

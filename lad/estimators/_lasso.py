@@ -35,13 +35,13 @@ from ._common import (
 
 
 class LassoL1(RegressorMixin, BaseEstimator):
-    r"""Linear model with an L1 penalty, fit by Numba coordinate descent.
+    """Linear model with an L1 penalty, fit by Numba coordinate descent.
 
     Minimises, for each target column,
 
     .. math::
 
-       \frac{1}{2n} \lVert y - Xw - b \rVert_2^2 + \alpha \lVert w \rVert_1
+       \\frac{1}{2n} \\lVert y - Xw - b \\rVert_2^2 + \\alpha \\lVert w \\rVert_1
 
     with exactly the scaling of :class:`sklearn.linear_model.Lasso`, so the same
     parameters reach the same optimum. With ``sample_weight`` the squared residuals
@@ -386,13 +386,16 @@ default="auto"
         >>> report = LassoL1(alpha=0.2).fit(X, y).sparsity_report()
         >>> report.support.tolist(), report.converged
         ([0, 4], True)
-        >>> print(report)  # doctest: +ELLIPSIS
+        >>> print(report)  # doctest: +ELLIPSIS, +NORMALIZE_WHITESPACE
         Sparsity report
         ===============
-        model          LassoL1(alpha=0.2, positive=False)
-        features       5
-        non-zero       2 (40.0 %)
-        converged      yes
+        model              LassoL1(alpha=0.2, positive=False)
+        features           5
+        non-zero           2 (40.0 %)
+        converged          yes
+        ...
+        alpha_max          2.54453
+        alpha / alpha_max  0.0786001
         ...
         """
         check_is_fitted(self)
