@@ -15,7 +15,7 @@ FIT = (
 )
 
 
-def _run(env_overrides, tmp_path):
+def _run(env_overrides, tmp_path, stderr=False):
     drop = ("LAD_CACHE_DIR", "NUMBA_CACHE_DIR", "XDG_CACHE_HOME")
     env = {k: v for k, v in os.environ.items() if k not in drop}
     env.update(env_overrides)
@@ -23,7 +23,7 @@ def _run(env_overrides, tmp_path):
         [sys.executable, "-c", FIT], env=env, cwd=tmp_path, capture_output=True,
         text=True, timeout=600, check=True,
     )  # fmt: skip
-    return out.stdout.strip()
+    return (out.stdout.strip(), out.stderr) if stderr else out.stdout.strip()
 
 
 def _package_cache_files():
@@ -45,3 +45,12 @@ def test_lad_cache_dir_overrides_and_numba_cache_dir_is_respected(tmp_path):
     assert not (tmp_path / "numba").exists()
     _run({"NUMBA_CACHE_DIR": str(tmp_path / "numba")}, tmp_path)
     assert list((tmp_path / "numba").rglob("*.nbi"))
+
+
+def test_a_cold_cache_is_announced_once_and_a_warm_one_not_at_all(tmp_path):
+    env = {"LAD_CACHE_DIR": str(tmp_path / "cache")}
+    _, cold = _run(env, tmp_path, stderr=True)
+    assert cold.count("lad: compiling its Numba kernels for first use") == 1
+    assert str(tmp_path / "cache") in cold  # says where the cache goes
+    _, warm = _run(env, tmp_path, stderr=True)
+    assert "compiling" not in warm

@@ -59,6 +59,9 @@ WS_START = 10
 # constraints to this fraction of the largest possible correlation.
 FEASIBILITY_RTOL = 1e-9
 
+# Seconds between the lines of a long simplex at verbose=1.
+SIMPLEX_LINE_SECONDS = 5.0
+
 
 @dataclass(frozen=True)
 class Options:
@@ -411,8 +414,16 @@ def solve(problem, alpha, unit, *, solver="auto", plan_=None, start=None,
         basis = _simplex.from_point(lp, problem.usable, np.zeros(p), problem.b_null)
     max_pivots = options.max_pivots or 50 * (problem.usable.size + 1) + 1000
 
+    # verbose=1 hears from a long simplex every few seconds, verbose=2 every chunk.
+    last = [time.perf_counter()]
+
     def progress(pivots, ws_size):
-        log.note(f"simplex: {pivots} pivots, working set of {ws_size} columns", 2)
+        now = time.perf_counter()
+        detail = 1 if now - last[0] >= SIMPLEX_LINE_SECONDS else 2
+        if detail == 1:
+            last[0] = now
+        log.note(f"simplex: {pivots} pivots so far, working set of {ws_size} "
+                 f"columns ({now - t0:.1f} s)", detail)  # fmt: skip
 
     basis, status, pivots = _simplex.solve(lp, basis, problem.usable,
                                            max_pivots=max_pivots,

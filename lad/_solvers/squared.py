@@ -486,6 +486,8 @@ def _gram_path(problem, tgt, alphas, unit, options, progress):
     state = np.zeros((2, p))
     out = np.zeros((p + 2, alphas.size))
     budget = max(int(options.chunk_work // max(p, 1)), 1)
+    if progress.level >= 1:
+        budget = 1  # one solved alpha per call, so every alpha gets its line
     k = 0
     while k < alphas.size:
         done = k
@@ -493,8 +495,10 @@ def _gram_path(problem, tgt, alphas, unit, options, progress):
             problem.gram, tgt.g0, tgt.y_sq, n, unit_s, readonly(alphas), amax,
             int(options.seed), int(options.max_iter), tol_abs, state, out, k, budget,
         )  # fmt: skip
-        progress.step(f"alpha {alphas[k - 1]:.4g}: {np.count_nonzero(out[:p, k - 1])} "
-                      f"non-zero (covariance mode)", count=k - done)  # fmt: skip
+        for i in range(done, k):
+            progress.step(f"alpha {alphas[i]:.4g}: {np.count_nonzero(out[:p, i])} "
+                          f"non-zero, gap {out[p, i] * tgt.scale**2:.3g}, "
+                          f"{int(out[p + 1, i])} epochs (covariance mode)")  # fmt: skip
     coefs = out[:p]
     gaps = out[p]
     intercepts = np.zeros(alphas.size)
