@@ -122,6 +122,10 @@ default=None
 
     def _check_bounds(self):
         p = self.n_features
+        if self.lower_bounds is None and self.upper_bounds is None:
+            # Nothing given, nothing to check (this runs on every fit).
+            lower = np.zeros(p) if self.positive else np.full(p, -np.inf)
+            return lower, np.full(p, np.inf)
         lo = np.full(p, -np.inf)
         if self.lower_bounds is not None:
             lo = _vector(self.lower_bounds, p, "lower_bounds")

@@ -210,6 +210,21 @@ def xt_exact_rows(X, V, out):
 @njit(cache=True, nogil=True)
 def xt_exact_csc(data, indices, indptr, V, out):
     """CSC twin of :func:`xt_exact_dense` (canonical, sorted indices)."""
+    if V.shape[0] == 2:
+        # The common call (a vector and the weights, for centring): one pass over
+        # the stored entries serves both sums.
+        v0 = V[0]
+        v1 = V[1]
+        for j in range(indptr.shape[0] - 1):
+            a0 = 0.0
+            a1 = 0.0
+            for p in range(indptr[j], indptr[j + 1]):
+                i = indices[p]
+                a0 += data[p] * v0[i]
+                a1 += data[p] * v1[i]
+            out[0, j] = a0
+            out[1, j] = a1
+        return
     for j in range(indptr.shape[0] - 1):
         for k in range(V.shape[0]):
             acc = 0.0

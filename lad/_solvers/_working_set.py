@@ -76,7 +76,7 @@ def working_set_cd(problem, yc, w, r, pen, *, tol_abs, max_iter, gradient, run,
         gap, s = squared_gap(g, w, everything, pen, rss, ytr, n)
         gap = max(gap, 0.0)
         epochs += 1
-        if log is not None:
+        if log is not None and log.level >= 2:  # the message itself costs a pass
             log.note(f"outer pass: gap {gap:.3g} (target {tol_abs:.3g}), "
                      f"{np.count_nonzero(w)} non-zero, {epochs} epochs")  # fmt: skip
         if gap <= tol_abs or epochs >= max_iter:
