@@ -233,7 +233,9 @@ default="auto"
         results = []
         with Progress(self.verbose, n_targets, type(self).__name__) as progress:
             for k in range(n_targets):
-                tgt = squared.target(problem, Y[:, k])
+                # BLAS order for the null gradient; solve() redoes it in the
+                # fixed order if alpha is within rounding of alpha_max.
+                tgt = squared.target(problem, Y[:, k], exact=False)
                 res = squared.solve(
                     problem, tgt, alpha, unit, options=options,
                     coef0=None if coef0 is None else coef0[k],
