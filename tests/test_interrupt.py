@@ -65,6 +65,7 @@ def test_ctrl_c_stops_a_long_fit_within_3_s(case):
         waited = time.perf_counter() - sent
     finally:
         proc.kill()
+    print(f"{case}: stopped {waited:.2f} s after SIGINT")
     assert "finished" not in out
     assert "KeyboardInterrupt" in err, err[-2000:]
     assert waited <= 3.0, f"took {waited:.1f} s to stop"
