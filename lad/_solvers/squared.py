@@ -28,7 +28,7 @@ from .._penalty import L1, L2, LOWER, UPPER, for_kernels
 from .._progress import Progress
 from .._validation import DenseDesign, readonly
 from ._columns import column_stats, exact_products
-from ._gram import gram_pays, gram_stats, user_gram
+from ._gram import FoldGrams, gram_pays, gram_stats, user_gram
 from ._result import SolveResult
 from ._scaling import SAFE_EXP as SAFE_RANGE
 from ._scaling import Scaling, column_scales, scale_design, target_scale
@@ -98,6 +98,28 @@ class Problem:
     def n_features(self):
         """Number of columns of ``X``."""
         return self.design.shape[1]
+
+
+def covariance_pays(n_samples, n_features, n_solves):
+    """Whether covariance (Gram) mode pays for ``n_solves`` solves on dense data."""
+    return gram_pays(n_samples, n_features, n_solves=n_solves)
+
+
+def fold_problems(X, fit_intercept):
+    """``problem(train, test)``: covariance-mode problems of row subsets (CV folds).
+
+    One ``X'X`` over all rows serves every fold: a fold's Gram is the total minus
+    its held-out rows' product (``n_test p^2`` flops instead of ``n_train p^2``).
+    Dense ``X`` and unit weights only. An empty ``test`` gives the all-rows problem.
+    """
+    grams = FoldGrams(X)
+
+    def problem(train, test):
+        X_tr, (xmean, col_sq, gram) = grams.stats(train, test, fit_intercept)
+        return problem_from_stats(DenseDesign(readonly(X_tr)), readonly(np.empty(0)),
+                                  fit_intercept, xmean, col_sq, gram)  # fmt: skip
+
+    return problem
 
 
 def prepare(design, sw, *, fit_intercept, precompute=False, n_solves=1, light=False):

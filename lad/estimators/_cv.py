@@ -15,14 +15,12 @@ from .._penalty import Penalty
 from .._progress import Progress, level
 from .._report import SparsityReport
 from .._solvers import absolute, squared
-from .._solvers._gram import FoldGrams, gram_pays
 from .._validation import (
     DenseDesign,
     Interval,
     StrOptions,
     as_kernel_inputs,
     check_params,
-    readonly,
     validate_fit_data,
 )
 from ..path import (
@@ -487,7 +485,7 @@ class LassoL1CV(_PathCV):
         n_train = min(train.size for train, _ in folds)
         use_gram = self.precompute is True or (
             self.precompute == "auto"
-            and gram_pays(n_train, X.shape[1], n_solves=alphas.size)
+            and squared.covariance_pays(n_train, X.shape[1], n_solves=alphas.size)
         )
         options = self._options()
 
@@ -512,15 +510,10 @@ class LassoL1CV(_PathCV):
                 return path_on(problem, y[rows])
 
             return run
-        fold_grams = FoldGrams(design.X)
+        fold_problem = squared.fold_problems(design.X, self.fit_intercept)
 
         def run(train, test):
-            X_tr, stats = fold_grams.stats(train, test, self.fit_intercept)
-            xmean, col_sq, gram = stats
-            problem = squared.problem_from_stats(
-                DenseDesign(readonly(X_tr)), readonly(np.empty(0)), self.fit_intercept,
-                xmean, col_sq, gram,
-            )  # fmt: skip
+            problem = fold_problem(train, test)
             if test.size == 0:
                 # The refit solves on all rows too: it reuses this Gram instead of
                 # an F-ordered copy of X and a coordinate-descent solve.
