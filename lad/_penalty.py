@@ -207,7 +207,10 @@ def value(pen, w):
     w = np.asarray(w, dtype=np.float64)
     if np.any(w < pen[LOWER]) or np.any(w > pen[UPPER]):
         return np.inf
-    return float(pen[L1] @ np.abs(w) + 0.5 * (pen[L2] @ (w * w)))
+    l1_part = float(pen[L1] @ np.abs(w))
+    if not np.any(pen[L2]):
+        return l1_part  # w * w would overflow for |w| > 1e154, times a zero weight
+    return l1_part + 0.5 * float(pen[L2] @ (w * w))
 
 
 def conjugate(pen, g):

@@ -10,7 +10,17 @@ import numpy as np
 import scipy.sparse as sp
 
 from ._certificate import absolute_certificate, rho
-from ._penalty import l1_vectors
+from ._penalty import (
+    L1,
+    L2,
+    LOWER,
+    UPPER,
+    Penalty,
+    conjugate,
+    dual_limit,
+    l1_vectors,
+    value,
+)
 from ._report import SparsityReport
 
 __all__ = [
@@ -25,7 +35,8 @@ __all__ = [
 _LOSSES = ("squared", "absolute")
 
 
-def _prepare(X, y, coef, intercept, sample_weight, alpha, loss, quantile=0.5):
+def _prepare(X, y, coef, intercept, sample_weight, alpha, loss, quantile, penalty):
+    """Validated arrays, the residual and the penalty array of :mod:`lad._penalty`."""
     if loss not in _LOSSES:
         raise ValueError(f"loss must be one of {_LOSSES}; got {loss!r}.")
     if not isinstance(quantile, Real) or not 0 < quantile < 1:
@@ -52,7 +63,25 @@ def _prepare(X, y, coef, intercept, sample_weight, alpha, loss, quantile=0.5):
                 "with a positive sum."
             )
     r = y - _predict(X, coef) - float(intercept)
-    return X, r, coef, sw
+    return X, r, coef, sw, _penalty_array(alpha, coef.shape[0], penalty)
+
+
+def _penalty_array(alpha, n_features, penalty):
+    """The penalty array, or None for the plain Lasso penalty.
+
+    ``alpha ||w||_1`` (optionally with ``w >= 0``) has scalar formulas that build
+    no p-sized arrays; the estimators' reports call these functions on every fit.
+    """
+    plain = (
+        penalty["penalty_factor"] is None
+        and penalty["lower_bounds"] is None
+        and penalty["upper_bounds"] is None
+        and isinstance(penalty["l1_ratio"], Real)
+        and penalty["l1_ratio"] == 1
+    )
+    if plain:
+        return None
+    return Penalty(float(alpha), n_features, **penalty).array()
 
 
 def _predict(X, coef):
@@ -76,6 +105,11 @@ def objective(
     loss="squared",
     quantile=0.5,
     sample_weight=None,
+    l1_ratio=1.0,
+    penalty_factor=None,
+    lower_bounds=None,
+    upper_bounds=None,
+    positive=False,
 ):
     """Primal objective of a fitted linear model.
 
@@ -105,11 +139,23 @@ def objective(
         Quantile of the ``"absolute"`` loss, in (0, 1).
     sample_weight : array-like of shape (n_samples,), default=None
         Non-negative weights; ``None`` means unit weights.
+    l1_ratio : float, default=1.0
+        Share of the L1 part of the penalty, in [0, 1]: the penalty is
+        ``alpha * sum_j pf_j (l1_ratio |w_j| + (1 - l1_ratio) / 2 w_j^2)``
+        (scikit-learn's ``ElasticNet`` when every ``pf_j`` is 1).
+    penalty_factor : array-like of shape (n_features,), default=None
+        Non-negative per-feature factors ``pf_j`` (all ones when None); 0 leaves a
+        feature unpenalised.
+    lower_bounds, upper_bounds : float or array-like of shape (n_features,), \
+default=None
+        Bounds on the coefficients, ``lower <= 0 <= upper`` (unbounded when None).
+    positive : bool, default=False
+        Shorthand for ``lower_bounds=0``.
 
     Returns
     -------
     float
-        The objective value.
+        The objective value (``inf`` when ``coef`` violates the bounds).
 
     Examples
     --------
@@ -119,10 +165,11 @@ def objective(
     >>> float(objective(X, y, np.zeros(2), 0.0, alpha=0.1))
     2.5
     """
-    X, r, coef, sw = _prepare(
-        X, y, coef, intercept, sample_weight, alpha, loss, quantile
-    )
-    penalty = alpha * float(np.abs(coef).sum())
+    X, r, coef, sw, pen = _prepare(
+        X, y, coef, intercept, sample_weight, alpha, loss, quantile,
+        _penalty_kw(l1_ratio, penalty_factor, lower_bounds, upper_bounds, positive),
+    )  # fmt: skip
+    penalty = _penalty_value(alpha, pen, coef)
     if loss == "absolute":
         return float(sw @ rho(r, quantile)) / float(sw.sum()) + penalty
     return 0.5 * float(sw @ (r * r)) / float(sw.sum()) + penalty
@@ -139,6 +186,10 @@ def duality_gap(
     quantile=0.5,
     sample_weight=None,
     fit_intercept=True,
+    l1_ratio=1.0,
+    penalty_factor=None,
+    lower_bounds=None,
+    upper_bounds=None,
     positive=False,
 ):
     """Duality gap of a candidate solution, from an explicitly built dual point.
@@ -164,8 +215,19 @@ def duality_gap(
         Non-negative weights.
     fit_intercept : bool, default=True
         Whether the intercept is a free variable of the problem.
+    l1_ratio : float, default=1.0
+        Share of the L1 part of the penalty, in [0, 1]: the penalty is
+        ``alpha * sum_j pf_j (l1_ratio |w_j| + (1 - l1_ratio) / 2 w_j^2)``
+        (scikit-learn's ``ElasticNet`` when every ``pf_j`` is 1).
+    penalty_factor : array-like of shape (n_features,), default=None
+        Non-negative per-feature factors ``pf_j`` (all ones when None); 0 leaves a
+        feature unpenalised.
+    lower_bounds, upper_bounds : float or array-like of shape (n_features,), \
+default=None
+        Bounds on the coefficients, ``lower <= 0 <= upper`` (unbounded when None).
     positive : bool, default=False
-        Whether the coefficients are constrained to be non-negative.
+        Whether the coefficients are constrained to be non-negative (shorthand for
+        ``lower_bounds=0``).
 
     Returns
     -------
@@ -205,22 +267,34 @@ def duality_gap(
     >>> round(float(duality_gap(X, y, [0.0, 0.0], 2.0, alpha=10.0)), 12)
     0.0
     """
-    X, r, coef, sw = _prepare(
-        X, y, coef, intercept, sample_weight, alpha, loss, quantile
-    )
+    X, r, coef, sw, pen = _prepare(
+        X, y, coef, intercept, sample_weight, alpha, loss, quantile,
+        _penalty_kw(l1_ratio, penalty_factor, lower_bounds, upper_bounds, positive),
+    )  # fmt: skip
     if loss == "absolute":
-        return _absolute(X, y, coef, intercept, sw, alpha, quantile, fit_intercept,
-                         positive)["gap"]  # fmt: skip
+        return _absolute(X, y, coef, intercept, sw, pen, quantile,
+                         fit_intercept, alpha, positive)["gap"]  # fmt: skip
     c, xsw = _correlations(X, r, sw)
-    return _squared_gap(y, r, coef, sw, alpha, fit_intercept, positive, c, xsw)
+    return _squared_gap(X, y, r, coef, sw, pen, fit_intercept, c, xsw, alpha, positive)
 
 
-def _absolute(X, y, coef, intercept, sw, alpha, quantile, fit_intercept, positive):
-    if positive:
-        raise ValueError("positive=True is only supported for loss='squared'.")
+def _penalty_kw(l1_ratio, penalty_factor, lower_bounds, upper_bounds, positive):
+    return {"l1_ratio": l1_ratio, "penalty_factor": penalty_factor,
+            "lower_bounds": lower_bounds, "upper_bounds": upper_bounds,
+            "positive": bool(positive)}  # fmt: skip
+
+
+def _penalty_value(alpha, pen, coef):
+    return alpha * float(np.abs(coef).sum()) if pen is None else value(pen, coef)
+
+
+def _absolute(X, y, coef, intercept, sw, pen, quantile, fit_intercept, alpha,
+              positive):  # fmt: skip
+    if pen is None:
+        pen = l1_vectors(alpha, coef.shape[0], positive=positive)
     return absolute_certificate(
         X, np.asarray(y, dtype=np.float64), sw, coef, float(intercept),
-        pen=l1_vectors(alpha, coef.shape[0]), tau=quantile, fit_intercept=fit_intercept,
+        pen=pen, tau=quantile, fit_intercept=fit_intercept,
     )  # fmt: skip
 
 
@@ -230,19 +304,52 @@ def _correlations(X, r, sw):
     return G[:, 0] / sw.sum(), G[:, 1]
 
 
-def _squared_gap(y, r, coef, sw, alpha, fit_intercept, positive, c, xsw):
+def _project_off(X, sw, theta, g, free, fit_intercept):
+    cols = X[:, np.flatnonzero(free)]
+    F = cols.toarray() if sp.issparse(cols) else np.asarray(cols, dtype=np.float64)
+    if fit_intercept:
+        F = F - (sw @ F) / sw.sum()
+    root = np.sqrt(sw)
+    beta = np.linalg.lstsq(F * root[:, None], theta * root, rcond=None)[0]
+    theta = theta - F @ beta
+    g = g - np.asarray(X.T @ (sw[:, None] * F)) @ beta
+    return theta, g
+
+
+def _squared_gap(X, y, r, coef, sw, pen, fit_intercept, c, xsw, alpha, positive):
+    if pen is None:
+        return _lasso_gap(y, r, coef, sw, alpha, fit_intercept, positive, c, xsw)
     # c = X'S r / W. Centring the dual point shifts X'S theta by (sum S r / W) X'sw.
+    # The dual point is the (centred) residual scaled into the domain of the
+    # penalty's conjugate; its value is y'S theta - theta'S theta / 2 - sum h*.
     W = sw.sum()
-    lam = alpha * W
+    pen_W = pen.copy()
+    pen_W[L1] *= W
+    pen_W[L2] *= W
     mean_r = float(sw @ r) / W if fit_intercept else 0.0
     theta = r - mean_r
     g = c * W - mean_r * xsw
-    dual_norm = float(np.max(g if positive else np.abs(g), initial=0.0))
-    scale = 1.0 if dual_norm <= lam else lam / dual_norm
+    free = (pen[L1] == 0) & (pen[L2] == 0) & np.isneginf(pen[LOWER])
+    free &= np.isposinf(pen[UPPER])
+    if free.any():
+        # An unpenalised, unbounded coefficient needs x_j'S theta = 0: project
+        # theta off those columns (S-orthogonally, after centring). What rounding
+        # leaves there is reported by kkt_violation, not charged to the gap.
+        theta, g = _project_off(X, sw, theta, g, free, fit_intercept)
+        g = np.where(free, 0.0, g)
+    scale = dual_limit(pen_W, g)
     theta *= scale
-    primal = 0.5 * float(sw @ (r * r)) + lam * float(np.abs(coef).sum())
+    primal = 0.5 * float(sw @ (r * r)) + W * value(pen, coef)
     y_arr = np.asarray(y, dtype=np.float64)
     dual = float(sw @ (y_arr * theta)) - 0.5 * float(sw @ (theta * theta))
+    if (
+        np.any(pen[L2])
+        or np.isfinite(pen[LOWER]).any()
+        or np.isfinite(pen[UPPER]).any()
+    ):
+        # A ridge part or a bound: the conjugate can be non-zero (for the plain
+        # Lasso it is 0 on the scaled dual point, and this pass is skipped).
+        dual -= float(conjugate(pen_W, scale * g).sum())
     return float(max(primal - dual, 0.0) / W)
 
 
@@ -257,6 +364,10 @@ def kkt_violation(
     quantile=0.5,
     sample_weight=None,
     fit_intercept=True,
+    l1_ratio=1.0,
+    penalty_factor=None,
+    lower_bounds=None,
+    upper_bounds=None,
     positive=False,
 ):
     """Largest violation of the optimality (KKT) conditions, in gradient units.
@@ -289,8 +400,19 @@ def kkt_violation(
         Non-negative weights.
     fit_intercept : bool, default=True
         Whether the intercept condition is checked.
+    l1_ratio : float, default=1.0
+        Share of the L1 part of the penalty, in [0, 1]: the penalty is
+        ``alpha * sum_j pf_j (l1_ratio |w_j| + (1 - l1_ratio) / 2 w_j^2)``
+        (scikit-learn's ``ElasticNet`` when every ``pf_j`` is 1).
+    penalty_factor : array-like of shape (n_features,), default=None
+        Non-negative per-feature factors ``pf_j`` (all ones when None); 0 leaves a
+        feature unpenalised.
+    lower_bounds, upper_bounds : float or array-like of shape (n_features,), \
+default=None
+        Bounds on the coefficients, ``lower <= 0 <= upper`` (unbounded when None).
     positive : bool, default=False
-        Whether the coefficients are constrained to be non-negative.
+        Whether the coefficients are constrained to be non-negative (shorthand for
+        ``lower_bounds=0``).
 
     Returns
     -------
@@ -305,17 +427,35 @@ def kkt_violation(
     >>> float(kkt_violation(X, y, [0.0, 0.0], 2.0, alpha=0.1))
     0.4
     """
-    X, r, coef, sw = _prepare(
-        X, y, coef, intercept, sample_weight, alpha, loss, quantile
-    )
+    X, r, coef, sw, pen = _prepare(
+        X, y, coef, intercept, sample_weight, alpha, loss, quantile,
+        _penalty_kw(l1_ratio, penalty_factor, lower_bounds, upper_bounds, positive),
+    )  # fmt: skip
     if loss == "absolute":
-        return _absolute(X, y, coef, intercept, sw, alpha, quantile, fit_intercept,
-                         positive)["dual_infeasibility"]  # fmt: skip
+        cert = _absolute(X, y, coef, intercept, sw, pen, quantile, fit_intercept,
+                         alpha, positive)  # fmt: skip
+        return cert["dual_infeasibility"]
     c = np.asarray(X.T @ (sw * r)).ravel() / sw.sum()
-    return _squared_kkt(r, coef, sw, c, alpha, fit_intercept, positive)
+    return _squared_kkt(r, coef, sw, c, pen, fit_intercept, alpha, positive)
 
 
-def _squared_kkt(r, coef, sw, c, alpha, fit_intercept, positive):
+def _lasso_gap(y, r, coef, sw, alpha, fit_intercept, positive, c, xsw):
+    # The plain Lasso: the dual point is the centred residual scaled by
+    # min(1, lam / ||X'S theta||_inf); its conjugate term is 0.
+    W = sw.sum()
+    lam = alpha * W
+    mean_r = float(sw @ r) / W if fit_intercept else 0.0
+    theta = r - mean_r
+    g = c * W - mean_r * xsw
+    dual_norm = float(np.max(g if positive else np.abs(g), initial=0.0))
+    theta *= 1.0 if dual_norm <= lam else lam / dual_norm
+    primal = 0.5 * float(sw @ (r * r)) + lam * float(np.abs(coef).sum())
+    y_arr = np.asarray(y, dtype=np.float64)
+    dual = float(sw @ (y_arr * theta)) - 0.5 * float(sw @ (theta * theta))
+    return float(max(primal - dual, 0.0) / W)
+
+
+def _lasso_kkt(r, coef, sw, c, alpha, fit_intercept, positive):
     W = sw.sum()
     viol = np.where(
         coef > 0,
@@ -325,6 +465,34 @@ def _squared_kkt(r, coef, sw, c, alpha, fit_intercept, positive):
     if positive:
         viol = np.where(coef < 0, np.inf, viol)
         viol = np.where(coef == 0, np.maximum(c - alpha, 0.0), viol)
+    worst = float(np.max(viol, initial=0.0))
+    if fit_intercept:
+        worst = max(worst, abs(float(sw @ r)) / W)
+    return worst
+
+
+def _squared_kkt(r, coef, sw, c, pen, fit_intercept, alpha, positive):
+    if pen is None:
+        return _lasso_kkt(r, coef, sw, c, alpha, fit_intercept, positive)
+    # Optimality: d_j = c_j - l2_j w_j lies in l1_j d|w_j| plus the normal cone of
+    # [lower_j, upper_j] at w_j. The violation is the distance to that set.
+    W = sw.sum()
+    l1, l2, lo, hi = pen[L1], pen[L2], pen[LOWER], pen[UPPER]
+    d = c - l2 * coef
+    interior = np.where(
+        coef > 0,
+        np.abs(d - l1),
+        np.where(coef < 0, np.abs(d + l1), np.maximum(np.abs(d) - l1, 0.0)),
+    )
+    at_upper = (coef == hi) & (coef > 0)
+    at_lower = (coef == lo) & (coef < 0)
+    zero = coef == 0
+    viol = np.where(at_upper, np.maximum(l1 - d, 0.0), interior)
+    viol = np.where(at_lower, np.maximum(d + l1, 0.0), viol)
+    viol = np.where(zero & (lo == 0) & (hi > 0), np.maximum(d - l1, 0.0), viol)
+    viol = np.where(zero & (hi == 0) & (lo < 0), np.maximum(-d - l1, 0.0), viol)
+    viol = np.where(zero & (lo == 0) & (hi == 0), 0.0, viol)
+    viol = np.where((coef < lo) | (coef > hi), np.inf, viol)
     worst = float(np.max(viol, initial=0.0))
     if fit_intercept:
         worst = max(worst, abs(float(sw @ r)) / W)
@@ -342,6 +510,10 @@ def certify(
     quantile=0.5,
     sample_weight=None,
     fit_intercept=True,
+    l1_ratio=1.0,
+    penalty_factor=None,
+    lower_bounds=None,
+    upper_bounds=None,
     positive=False,
 ):
     """Objective, duality gap and KKT violation of a candidate, in one pass over X.
@@ -367,8 +539,19 @@ def certify(
         Non-negative weights.
     fit_intercept : bool, default=True
         Whether the intercept is a free variable of the problem.
+    l1_ratio : float, default=1.0
+        Share of the L1 part of the penalty, in [0, 1]: the penalty is
+        ``alpha * sum_j pf_j (l1_ratio |w_j| + (1 - l1_ratio) / 2 w_j^2)``
+        (scikit-learn's ``ElasticNet`` when every ``pf_j`` is 1).
+    penalty_factor : array-like of shape (n_features,), default=None
+        Non-negative per-feature factors ``pf_j`` (all ones when None); 0 leaves a
+        feature unpenalised.
+    lower_bounds, upper_bounds : float or array-like of shape (n_features,), \
+default=None
+        Bounds on the coefficients, ``lower <= 0 <= upper`` (unbounded when None).
     positive : bool, default=False
-        Whether the coefficients are constrained to be non-negative.
+        Whether the coefficients are constrained to be non-negative (shorthand for
+        ``lower_bounds=0``).
 
     Returns
     -------
@@ -384,12 +567,13 @@ def certify(
     >>> {k: round(v, 6) for k, v in certify(X, y, [0.0, 0.0], 2.0, alpha=10.0).items()}
     {'objective': 0.5, 'duality_gap': 0.0, 'kkt_violation': 0.0}
     """
-    X, r, coef, sw = _prepare(
-        X, y, coef, intercept, sample_weight, alpha, loss, quantile
-    )
+    X, r, coef, sw, pen = _prepare(
+        X, y, coef, intercept, sample_weight, alpha, loss, quantile,
+        _penalty_kw(l1_ratio, penalty_factor, lower_bounds, upper_bounds, positive),
+    )  # fmt: skip
     if loss == "absolute":
-        cert = _absolute(X, y, coef, intercept, sw, alpha, quantile, fit_intercept,
-                         positive)  # fmt: skip
+        cert = _absolute(X, y, coef, intercept, sw, pen, quantile, fit_intercept,
+                         alpha, positive)  # fmt: skip
         return {
             "objective": float(cert["objective"]),
             "duality_gap": float(cert["gap"]),
@@ -397,11 +581,13 @@ def certify(
         }
     W = sw.sum()
     c, xsw = _correlations(X, r, sw)
-    gap = _squared_gap(y, r, coef, sw, alpha, fit_intercept, positive, c, xsw)
+    gap = _squared_gap(X, y, r, coef, sw, pen, fit_intercept, c, xsw, alpha, positive)
     return {
-        "objective": float(0.5 * (sw @ (r * r)) / W + alpha * np.abs(coef).sum()),
+        "objective": float(0.5 * (sw @ (r * r)) / W + _penalty_value(alpha, pen, coef)),
         "duality_gap": float(gap),
-        "kkt_violation": _squared_kkt(r, coef, sw, c, alpha, fit_intercept, positive),
+        "kkt_violation": _squared_kkt(
+            r, coef, sw, c, pen, fit_intercept, alpha, positive
+        ),
     }
 
 

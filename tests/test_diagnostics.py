@@ -117,5 +117,160 @@ def test_absolute_objective_and_certify_agree():
     assert cert["duality_gap"] > 0
     with pytest.raises(ValueError, match="quantile"):
         objective(X, y, coef, alpha=0.1, loss="absolute", quantile=1.0)
-    with pytest.raises(ValueError, match="positive"):
-        duality_gap(X, y, coef, alpha=0.1, loss="absolute", positive=True)
+    # Bounds (positive=True is lower_bounds=0) are part of the absolute problem too.
+    bounded = duality_gap(X, y, np.abs(coef), alpha=0.1, loss="absolute",
+                          positive=True)  # fmt: skip
+    assert 0 < bounded < np.inf
+
+
+# --- penalty factors, the elastic net and bounds --------------------------------
+# References: scikit-learn's ElasticNet and Lasso, scipy's L-BFGS-B on the split
+# (w = w+ - w-) form of the bounded problem, and HiGHS for the absolute loss.
+
+
+def _enet_objective(X, y, w, b, alpha, l1_ratio, pf, sw=None):
+    sw = np.ones(len(y)) if sw is None else sw
+    r = y - X @ w - b
+    pen = alpha * np.sum(pf * (l1_ratio * np.abs(w) + 0.5 * (1 - l1_ratio) * w * w))
+    return 0.5 * float(sw @ (r * r)) / sw.sum() + pen
+
+
+@pytest.mark.parametrize("l1_ratio", [0.2, 0.5, 0.9])
+@pytest.mark.parametrize("sparse", [False, True])
+def test_elastic_net_certificate_at_sklearns_optimum(l1_ratio, sparse):
+    from sklearn.linear_model import ElasticNet
+
+    X, y = make_problem(80, 12, seed=11)
+    ref = ElasticNet(alpha=0.2, l1_ratio=l1_ratio, tol=1e-14, max_iter=100_000)
+    ref.fit(X, y)
+    Xf = sp.csr_matrix(X) if sparse else X
+    kw = dict(alpha=0.2, l1_ratio=l1_ratio)
+    f = objective(Xf, y, ref.coef_, ref.intercept_, **kw)
+    assert f == pytest.approx(
+        _enet_objective(X, y, ref.coef_, ref.intercept_, 0.2, l1_ratio, 1.0), rel=1e-13
+    )
+    assert duality_gap(Xf, y, ref.coef_, ref.intercept_, **kw) <= 1e-10 * f
+    assert kkt_violation(Xf, y, ref.coef_, ref.intercept_, **kw) <= 1e-7
+    cert = certify(Xf, y, ref.coef_, ref.intercept_, **kw)
+    assert cert["objective"] == pytest.approx(f, rel=1e-13)
+    # A perturbed candidate: weak duality bounds its excess over the optimum.
+    w = ref.coef_ + 0.05
+    gap = duality_gap(Xf, y, w, ref.intercept_, **kw)
+    assert gap >= objective(Xf, y, w, ref.intercept_, **kw) - f - 1e-12
+    assert kkt_violation(Xf, y, w, ref.intercept_, **kw) > 1e-3
+
+
+def test_penalty_factors_certify_the_lasso_of_rescaled_columns():
+    # pf_j |w_j| = |w'_j| with w'_j = pf_j w_j: the Lasso on X / pf solves it.
+    X, y = make_problem(90, 10, seed=12)
+    pf = np.linspace(0.3, 3.0, 10)
+    ref = Lasso(alpha=0.1, tol=1e-14, max_iter=100_000).fit(X / pf, y)
+    w = ref.coef_ / pf
+    kw = dict(alpha=0.1, penalty_factor=pf)
+    f = objective(X, y, w, ref.intercept_, **kw)
+    assert f == pytest.approx(
+        _enet_objective(X, y, w, ref.intercept_, 0.1, 1.0, pf), rel=1e-13
+    )
+    assert duality_gap(X, y, w, ref.intercept_, **kw) <= 1e-10 * f
+    assert kkt_violation(X, y, w, ref.intercept_, **kw) <= 1e-7
+    # The same point is not optimal for the unweighted Lasso.
+    assert kkt_violation(X, y, w, ref.intercept_, alpha=0.1) > 1e-3
+
+
+def _bounded_reference(X, y, alpha, l1_ratio, pf, lo, hi):
+    """The bounded elastic net by L-BFGS-B on w = w+ - w- (intercept free)."""
+    from scipy.optimize import minimize
+
+    n, p = X.shape
+    Xc, yc = X - X.mean(0), y - y.mean()
+    l1 = alpha * l1_ratio * pf
+    l2 = alpha * (1 - l1_ratio) * pf
+
+    def fun(z):
+        w = z[:p] - z[p:]
+        r = yc - Xc @ w
+        val = 0.5 * r @ r / n + l1 @ (z[:p] + z[p:]) + 0.5 * l2 @ (w * w)
+        gw = -Xc.T @ r / n + l2 * w
+        return val, np.concatenate([gw + l1, -gw + l1])
+
+    bounds = [(0, max(h, 0)) for h in hi] + [(0, max(-lo_j, 0)) for lo_j in lo]
+    opts = {"ftol": 1e-15, "gtol": 1e-13, "maxiter": 50_000}
+    z = minimize(fun, np.zeros(2 * p), jac=True, method="L-BFGS-B", bounds=bounds,
+                 options=opts).x  # fmt: skip
+    w = z[:p] - z[p:]
+    return w, float(y.mean() - X.mean(0) @ w)
+
+
+def test_bounds_and_an_unpenalised_feature_against_lbfgsb():
+    X, y = make_problem(100, 8, seed=13)
+    pf = np.array([0.0, 1, 1, 2, 1, 1, 0.5, 1])
+    lo = np.array([-np.inf, 0, -0.2, -np.inf, 0, -1, -np.inf, -0.1])
+    hi = np.array([np.inf, 0.3, np.inf, 0.1, np.inf, 0, np.inf, 0.1])
+    w, b = _bounded_reference(X, y, 0.05, 0.7, pf, lo, hi)
+    kw = dict(alpha=0.05, l1_ratio=0.7, penalty_factor=pf, lower_bounds=lo,
+              upper_bounds=hi)  # fmt: skip
+    f = objective(X, y, w, b, **kw)
+    assert duality_gap(X, y, w, b, **kw) <= 1e-8 * f
+    assert kkt_violation(X, y, w, b, **kw) <= 1e-5
+    assert np.any(w == hi) or np.any(w == lo)  # some bound is active
+    outside = w.copy()
+    outside[1] = 0.5  # above its upper bound of 0.3
+    assert objective(X, y, outside, b, **kw) == np.inf
+    assert kkt_violation(X, y, outside, b, **kw) == np.inf
+
+
+def _lad_lp(X, y, l1, lo, hi, tau):
+    """min (1/n) sum 2 rho_tau(r) + l1'|w| s.t. lo <= w <= hi, by HiGHS."""
+    from scipy.optimize import linprog
+
+    n, p = X.shape
+    # Variables: w+ (p), w- (p), b (1), r+ (n), r- (n).
+    c = np.concatenate([l1, l1, [0.0], np.full(n, 2 * tau / n),
+                        np.full(n, 2 * (1 - tau) / n)])  # fmt: skip
+    A = np.hstack([X, -X, np.ones((n, 1)), np.eye(n), -np.eye(n)])
+    bounds = ([(0, max(h, 0)) for h in hi] + [(0, max(-v, 0)) for v in lo]
+              + [(None, None)] + [(0, None)] * (2 * n))  # fmt: skip
+    res = linprog(c, A_eq=A, b_eq=y, bounds=bounds, method="highs")
+    assert res.status == 0
+    return res.x[:p] - res.x[p : 2 * p], float(res.x[2 * p]), float(res.fun)
+
+
+@pytest.mark.parametrize("tau", [0.5, 0.25])
+def test_absolute_certificate_with_factors_and_bounds_at_the_lp_optimum(tau):
+    X, y = make_problem(60, 6, seed=14)
+    pf = np.array([0.0, 1, 2, 1, 0.5, 1])
+    lo = np.array([-np.inf, 0, -np.inf, -0.1, -np.inf, 0])
+    hi = np.array([np.inf, np.inf, 0.2, 0.1, np.inf, 0.05])
+    alpha = 0.05
+    w, b, f_lp = _lad_lp(X, y, alpha * pf, lo, hi, tau)
+    kw = dict(alpha=alpha, loss="absolute", quantile=tau, penalty_factor=pf,
+              lower_bounds=lo, upper_bounds=hi)  # fmt: skip
+    f = objective(X, y, w, b, **kw)
+    assert f == pytest.approx(f_lp, rel=1e-9)
+    assert duality_gap(X, y, w, b, **kw) <= 1e-9 * f
+    assert kkt_violation(X, y, w, b, **kw) <= 1e-9
+    # Without the bounds the same point is not optimal (some bound binds).
+    assert duality_gap(X, y, w, b, alpha=alpha, loss="absolute", quantile=tau,
+                       penalty_factor=pf) > 1e-6  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("kw", "match"),
+    [
+        ({"penalty_factor": [1.0, -1.0, 1.0]}, "penalty_factor"),
+        ({"penalty_factor": [1.0, np.nan, 1.0]}, "penalty_factor"),
+        ({"penalty_factor": [1.0, 1.0]}, "penalty_factor"),
+        ({"l1_ratio": 1.5}, "l1_ratio"),
+        ({"lower_bounds": 0.5}, "contain 0"),
+        (
+            {"lower_bounds": [-1.0, -1.0, -1.0], "upper_bounds": [1.0, -2.0, 1.0]},
+            "lower_bounds > upper_bounds",
+        ),
+        ({"positive": True, "lower_bounds": -1.0}, "positive"),
+    ],
+)
+def test_bad_penalty_parameters_are_refused(kw, match):
+    X, y = make_problem(20, 3, seed=15)
+    for fn in (objective, duality_gap, kkt_violation, certify):
+        with pytest.raises(ValueError, match=match):
+            fn(X, y, np.zeros(3), 0.0, alpha=0.1, **kw)
