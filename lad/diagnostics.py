@@ -250,6 +250,13 @@ default=None
     by ``min(1, lam / max_j |x_j'S theta|)`` into the feasible set. Weak duality makes
     the gap non-negative for any candidate, so a small gap certifies the candidate.
 
+    With penalty factors, a ridge part or bounds, the penalty of coordinate ``j``
+    is ``h_j(w) = W (l1_j |w| + l2_j w^2 / 2)`` on ``[lower_j, upper_j]`` and the dual
+    objective subtracts ``sum_j h_j*(x_j'S theta)``. The residual is first projected
+    (S-orthogonally) off the unpenalised, unbounded columns, whose conjugate is
+    finite only at 0, then scaled by the largest ``s <= 1`` that keeps every
+    conjugate finite.
+
     For ``loss="absolute"`` the dual of ``(W/2) P`` is ``max_u sum_i sw_i u_i y_i``
     subject to ``q - 1 <= u_i <= q``, ``sum_i sw_i u_i = 0`` (intercept) and
     ``|sum_i sw_i x_ij u_i| <= alpha W / 2`` (equality with 0 when ``alpha = 0``).
