@@ -37,6 +37,23 @@ def kink_value(pen, j, kink):
     return 0.0
 
 
+@njit(cache=True, nogil=True, inline="always")
+def _sift_down(ht, hi, k, m):
+    """Move entry ``k`` of the min-heap ``(ht, hi)`` of size ``m`` down to its place."""
+    while True:
+        left = 2 * k + 1
+        if left >= m:
+            return
+        child = left
+        if left + 1 < m and ht[left + 1] < ht[left]:
+            child = left + 1
+        if ht[k] <= ht[child]:
+            return
+        ht[k], ht[child] = ht[child], ht[k]
+        hi[k], hi[child] = hi[child], hi[k]
+        k = child
+
+
 @njit(cache=True, nogil=True)
 def _heap_pop(ht, hi, m):
     t = ht[0]
@@ -44,38 +61,14 @@ def _heap_pop(ht, hi, m):
     m -= 1
     ht[0] = ht[m]
     hi[0] = hi[m]
-    k = 0
-    while True:
-        left = 2 * k + 1
-        if left >= m:
-            break
-        child = left
-        if left + 1 < m and ht[left + 1] < ht[left]:
-            child = left + 1
-        if ht[k] <= ht[child]:
-            break
-        ht[k], ht[child] = ht[child], ht[k]
-        hi[k], hi[child] = hi[child], hi[k]
-        k = child
+    _sift_down(ht, hi, 0, m)
     return t, code, m
 
 
 @njit(cache=True, nogil=True)
 def _heapify(ht, hi, m):
     for start in range((m - 2) // 2, -1, -1):
-        k = start
-        while True:
-            left = 2 * k + 1
-            if left >= m:
-                break
-            child = left
-            if left + 1 < m and ht[left + 1] < ht[left]:
-                child = left + 1
-            if ht[k] <= ht[child]:
-                break
-            ht[k], ht[child] = ht[child], ht[k]
-            hi[k], hi[child] = hi[child], hi[k]
-            k = child
+        _sift_down(ht, hi, start, m)
 
 
 @njit(cache=True, nogil=True)
