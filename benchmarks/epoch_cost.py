@@ -13,6 +13,7 @@ import scipy.sparse as sp
 from lad._kernels._columns import col_stats_csc, col_stats_dense
 from lad._kernels.squared import cd_squared_csc, cd_squared_dense
 from lad._penalty import l1_vectors
+from lad._solvers._free import NONE
 from lad._validation import readonly
 
 
@@ -56,7 +57,7 @@ def dense_case(n, p, seed=0):
     pen = readonly(l1_vectors(1e6, p))
 
     def run(k):
-        cd_squared_dense(X, y, sw, w, r, col_sq, xmean, pen, -1, k, -1.0, 0, ws)
+        cd_squared_dense(X, y, sw, w, r, col_sq, xmean, pen, -1, k, -1.0, 0, ws, *NONE)
 
     return per_epoch(run), median_time(lambda: X.T @ r)
 
@@ -78,7 +79,7 @@ def csc_case(n, p, density, seed=0):
     def run(k):
         cd_squared_csc(
             data, indices, indptr, y, sw, w, r, col_sq, xmean, pen, -1, k, -1.0, 0,
-            ws,
+            ws, *NONE,
         )  # fmt: skip
 
     return per_epoch(run), median_time(lambda: X.T @ r)

@@ -11,7 +11,9 @@ see the centred target ``y`` and the weighted column means ``xmean`` and never f
 a centred copy of ``X``. ``r`` always holds the residual of the centred problem,
 ``y - (X - xmean) w``. An empty ``sw`` means unit weights. ``ws`` lists the
 coordinates the kernel may touch (all features, or a working set chosen by the
-driver); the returned gap is the gap of the problem restricted to ``ws``.
+driver); the returned gap is the gap of the problem restricted to ``ws``. ``free``
+(int32) lists the unpenalised, unbounded columns and ``proj`` what projects the dual
+point off them (:func:`_project_free`); both are empty when there are none.
 
 Every CD kernel computes the gap when it starts (and returns at once if it is met),
 then at most every ``GAP_FREQ`` epochs. It stops after ``max_epochs`` epochs without
@@ -83,17 +85,70 @@ def _abs_max(g, m):
 
 
 @njit(cache=True, nogil=True)
-def squared_gap(g, w, ws, pen, rss, ytr, n_samples):
+def _project_free(g, ws, free, proj, rss, ytr):
+    """Project the dual point S-orthogonally off the free columns, ``g`` in place.
+
+    A coefficient with no penalty and no bound (factor 0) has a conjugate finite
+    only at 0, so the dual point must be orthogonal to its column: scaling cannot
+    get there (``s = 0`` at the first rounding error), a projection does. With the
+    free columns ``F``, ``proj`` holds, row ``f``: ``Xc' S xc_F[f]`` (every
+    feature), then row ``f`` of ``(Xc_F' S Xc_F)^+``, then ``xc_F[f]' S yc``. The
+    projected residual ``theta = r - Xc_F c`` with ``c = M^+ g_F`` has
+    ``xc_j' S theta = g_j - C_j c``, ``theta' S theta = rss - c'g_F`` and
+    ``yc' S theta = ytr - c'q_F``: O(k |ws|) work and no pass over ``X``. Every
+    free column must be in ``ws`` (the working sets always hold them); if one is
+    not, nothing is projected and the gap stays a valid, loose bound. Returns
+    the projected ``(rss, ytr)``.
+    """
+    k = free.shape[0]
+    p = proj.shape[1] - k - 1
+    pos = np.empty(k, dtype=np.int64)
+    g_free = np.empty(k)
+    for f in range(k):
+        i = np.searchsorted(ws, free[f])
+        if i >= ws.shape[0] or ws[i] != free[f]:
+            return rss, ytr
+        pos[f] = i
+        g_free[f] = g[i]
+    c = np.zeros(k)
+    for f in range(k):
+        acc = 0.0
+        for e in range(k):
+            acc += proj[f, p + e] * g_free[e]
+        c[f] = acc
+    for t in range(ws.shape[0]):
+        j = ws[t]
+        acc = 0.0
+        for f in range(k):
+            acc += proj[f, j] * c[f]
+        g[t] -= acc
+    cg = 0.0
+    cq = 0.0
+    for f in range(k):
+        # What rounding leaves on a free column is the KKT report's business.
+        g[pos[f]] = 0.0
+        cg += c[f] * g_free[f]
+        cq += c[f] * proj[f, p + k]
+    return max(rss - cg, 0.0), ytr - cq
+
+
+@njit(cache=True, nogil=True)
+def squared_gap(g, w, ws, pen, rss, ytr, n_samples, free, proj):
     """Duality gap of the squared loss on the coordinates ``ws``, estimator units.
 
     ``g[k]`` is the centred weighted gradient ``xc_j' S r`` of ``j = ws[k]``,
-    ``rss = r'S r`` and ``ytr = y'S r``. The dual point is the residual scaled by
-    the largest ``s <= 1`` that makes every penalty conjugate finite (for the plain
-    Lasso ``s = min(1, lam / ||g||_inf)``); the dual objective is
-    ``s ytr - s^2 rss / 2 - sum_j h_j*(s g_j)``. Returns ``(gap, s)``.
+    ``rss = r'S r`` and ``ytr = y'S r``. The dual point is the residual, projected
+    off the free columns ``free`` (:func:`_project_free`; ``g`` then holds the
+    projected gradient), scaled by the largest ``s <= 1`` that makes every penalty
+    conjugate finite (for the plain Lasso ``s = min(1, lam / ||g||_inf)``); the
+    dual objective is ``s ytr - s^2 rss / 2 - sum_j h_j*(s g_j)`` with the
+    projected ``rss`` and ``ytr``. Returns ``(gap, s)``.
     """
     n = float(n_samples)
     s = 1.0
+    primal_rss = rss
+    if free.shape[0] > 0:
+        rss, ytr = _project_free(g, ws, free, proj, rss, ytr)
     primal_pen = 0.0
     finite_conj = False  # a ridge part or a bound: the conjugate can be non-zero
     if pen.shape[1] == 1:
@@ -136,7 +191,7 @@ def squared_gap(g, w, ws, pen, rss, ytr, n_samples):
     if finite_conj:  # the plain Lasso skips this pass: its conjugates are all 0
         for k in range(ws.shape[0]):
             conj += conjugate_coord(s * g[k], pen, ws[k], n)
-    primal = 0.5 * rss + primal_pen
+    primal = 0.5 * primal_rss + primal_pen
     dual = s * ytr - 0.5 * s * s * rss - conj
     return (primal - dual) / n, s
 
@@ -209,7 +264,7 @@ def _accept(sw, r, offset, w, ws, pen, r_e, offset_e, w_e, scale):
 
 
 @njit(cache=True, nogil=True)
-def _gap_squared_dense(X, y, sw, w, r, xmean, pen, ws, g):
+def _gap_squared_dense(X, y, sw, w, r, xmean, pen, ws, g, free, proj):
     weighted = sw.shape[0] > 0
     for k in range(ws.shape[0]):
         j = ws[k]
@@ -219,13 +274,14 @@ def _gap_squared_dense(X, y, sw, w, r, xmean, pen, ws, g):
             g[k] = dot_centered_col(X, j, xmean[j], r)
     rss = weighted_sum_sq(sw, r, 0.0)
     ytr = weighted_dot(sw, y, r, 0.0)
-    return squared_gap(g, w, ws, pen, rss, ytr, X.shape[0])[0]
+    return squared_gap(g, w, ws, pen, rss, ytr, X.shape[0], free, proj)[0]
 
 
 @njit(cache=True, nogil=True)
 def cd_squared_dense(
-    X, y, sw, w, r, col_sq, xmean, pen, seed, max_epochs, tol, anderson_k, ws
-):
+    X, y, sw, w, r, col_sq, xmean, pen, seed, max_epochs, tol, anderson_k, ws, free,
+    proj,
+):  # fmt: skip
     """Penalised coordinate descent on an F-ordered float64 ``X``.
 
     ``w`` (n_features,) and ``r`` (n_samples,) are modified in place. ``seed < 0``
@@ -243,7 +299,7 @@ def cd_squared_dense(
     weighted = sw.shape[0] > 0
     random = seed >= 0
     g = np.empty(n_ws)
-    gap = _gap_squared_dense(X, y, sw, w, r, xmean, pen, ws, g)
+    gap = _gap_squared_dense(X, y, sw, w, r, xmean, pen, ws, g, free, proj)
     if gap <= tol or max_epochs <= 0:
         return 0, gap, True
     if random:
@@ -291,7 +347,7 @@ def cd_squared_dense(
                     _accept(sw, r, 0.0, w, ws, pen, r_e, 0.0, w_e, scale)
         due, last_check, spacing = _gap_due(epoch, last_check, spacing, dw_max, w_max)
         if due:
-            gap = _gap_squared_dense(X, y, sw, w, r, xmean, pen, ws, g)
+            gap = _gap_squared_dense(X, y, sw, w, r, xmean, pen, ws, g, free, proj)
             if gap <= tol:
                 return epoch, gap, True
     return max_epochs, gap, last_check == max_epochs
@@ -299,20 +355,20 @@ def cd_squared_dense(
 
 @njit(cache=True, nogil=True)
 def _gap_squared_csc(
-    data, indices, indptr, y, sw, w, r, offset, r_sum, xmean, pen, ws, g
+    data, indices, indptr, y, sw, w, r, offset, r_sum, xmean, pen, ws, g, free, proj
 ):
     for k in range(ws.shape[0]):
         j = ws[k]
         g[k] = csc_col_dot(data, indices, indptr, j, sw, r) - xmean[j] * r_sum
     rss = weighted_sum_sq(sw, r, offset)
     ytr = weighted_dot(sw, y, r, offset)
-    return squared_gap(g, w, ws, pen, rss, ytr, y.shape[0])[0]
+    return squared_gap(g, w, ws, pen, rss, ytr, y.shape[0], free, proj)[0]
 
 
 @njit(cache=True, nogil=True)
 def cd_squared_csc(
     data, indices, indptr, y, sw, w, r, col_sq, xmean, pen, seed, max_epochs, tol,
-    anderson_k, ws,
+    anderson_k, ws, free, proj,
 ):  # fmt: skip
     """Penalised coordinate descent on a CSC matrix ``(data, indices, indptr)``.
 
@@ -331,8 +387,9 @@ def cd_squared_csc(
     offset = 0.0
     r_sum = weighted_sum(sw, r)
     gap = _gap_squared_csc(
-        data, indices, indptr, y, sw, w, r, offset, r_sum, xmean, pen, ws, g
-    )
+        data, indices, indptr, y, sw, w, r, offset, r_sum, xmean, pen, ws, g, free,
+        proj,
+    )  # fmt: skip
     if gap <= tol or max_epochs <= 0:
         return 0, gap, True
     if random:
@@ -386,8 +443,9 @@ def cd_squared_csc(
             # Re-derive the running sum so rounding drift cannot accumulate.
             r_sum = weighted_sum(sw, r)
             gap = _gap_squared_csc(
-                data, indices, indptr, y, sw, w, r, offset, r_sum, xmean, pen, ws, g
-            )
+                data, indices, indptr, y, sw, w, r, offset, r_sum, xmean, pen, ws, g,
+                free, proj,
+            )  # fmt: skip
             if gap <= tol:
                 n_epochs = epoch
                 current = True
@@ -400,7 +458,7 @@ def cd_squared_csc(
 
 
 @njit(cache=True, nogil=True)
-def _gap_squared_gram(q, y_sq, w, H, pen, ws, g, n_samples):
+def _gap_squared_gram(q, y_sq, w, H, pen, ws, g, n_samples, free, proj):
     wq = 0.0
     wH = 0.0
     for k in range(ws.shape[0]):
@@ -410,11 +468,13 @@ def _gap_squared_gram(q, y_sq, w, H, pen, ws, g, n_samples):
         wH += w[j] * H[j]
     rss = max(y_sq - 2.0 * wq + wH, 0.0)
     ytr = y_sq - wq
-    return squared_gap(g, w, ws, pen, rss, ytr, n_samples)[0]
+    return squared_gap(g, w, ws, pen, rss, ytr, n_samples, free, proj)[0]
 
 
 @njit(cache=True, nogil=True)
-def cd_squared_gram(Q, q, y_sq, w, H, n_samples, pen, seed, max_epochs, tol, ws):
+def cd_squared_gram(
+    Q, q, y_sq, w, H, n_samples, pen, seed, max_epochs, tol, ws, free, proj
+):
     """Penalised coordinate descent in covariance (Gram) mode, O(p) per change.
 
     ``Q`` is the centred weighted Gram matrix ``Xc' S Xc`` (C-ordered, symmetric),
@@ -429,7 +489,7 @@ def cd_squared_gram(Q, q, y_sq, w, H, n_samples, pen, seed, max_epochs, tol, ws)
     plain = uniform and u2 == 0.0 and ulo == -np.inf and uhi == np.inf
     random = seed >= 0
     g = np.empty(n_ws)
-    gap = _gap_squared_gram(q, y_sq, w, H, pen, ws, g, n_samples)
+    gap = _gap_squared_gram(q, y_sq, w, H, pen, ws, g, n_samples, free, proj)
     if gap <= tol or max_epochs <= 0:
         return 0, gap, True
     if random:
@@ -463,7 +523,7 @@ def cd_squared_gram(Q, q, y_sq, w, H, n_samples, pen, seed, max_epochs, tol, ws)
             w_max = max(w_max, abs(new))
         due, last_check, spacing = _gap_due(epoch, last_check, spacing, dw_max, w_max)
         if due:
-            gap = _gap_squared_gram(q, y_sq, w, H, pen, ws, g, n_samples)
+            gap = _gap_squared_gram(q, y_sq, w, H, pen, ws, g, n_samples, free, proj)
             if gap <= tol:
                 return epoch, gap, True
     return max_epochs, gap, last_check == max_epochs
@@ -472,7 +532,7 @@ def cd_squared_gram(Q, q, y_sq, w, H, n_samples, pen, seed, max_epochs, tol, ws)
 @njit(cache=True, nogil=True)
 def cd_squared_gram_path(
     Q, q, y_sq, n_samples, unit, alphas, alpha_max, seed, max_epochs, tol, state,
-    out, start, budget,
+    out, start, budget, free, proj,
 ):  # fmt: skip
     """Warm-started covariance-mode CD over a decreasing grid, many alphas per call.
 
@@ -506,7 +566,7 @@ def cd_squared_gram_path(
             pen[0, j] = a * unit[0, j]
             pen[1, j] = a * unit[1, j]
         n_iter, gap, _ = cd_squared_gram(
-            Q, q, y_sq, w, H, n_samples, pen, seed, max_epochs, tol, ws
+            Q, q, y_sq, w, H, n_samples, pen, seed, max_epochs, tol, ws, free, proj
         )
         for j in range(n_features):
             out[j, k] = w[j]
@@ -602,6 +662,8 @@ def _screen_general(g, w, norms, s, radius, pen, scale, candidate, priority):
             candidate[j] = False
             priority[j] = np.inf
             continue
-        priority[j] = (1.0 - corr / lam) / norms[j] if lam > 0.0 else -1.0
+        # An unpenalised coefficient cannot be screened and belongs in every
+        # working set (the gap's projection needs the free ones there).
+        priority[j] = (1.0 - corr / lam) / norms[j] if lam > 0.0 else -np.inf
         n_cand += 1
     return n_cand

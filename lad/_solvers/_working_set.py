@@ -23,6 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .._kernels.squared import screen_and_rank, squared_gap
+from ._free import NONE
 
 
 @dataclass(frozen=True)
@@ -42,7 +43,8 @@ class WorkingSetOptions:
 
 
 def working_set_cd(problem, yc, w, r, pen, *, tol_abs, max_iter, gradient, run,
-                   g0=None, options=WorkingSetOptions(), log=None):  # fmt: skip
+                   g0=None, options=WorkingSetOptions(), log=None,
+                   free=None):  # fmt: skip
     """Solve on growing working sets; ``w`` and ``r`` in place.
 
     ``yc`` is the centred target (``r = yc - Xc w``).
@@ -52,6 +54,8 @@ def working_set_cd(problem, yc, w, r, pen, *, tol_abs, max_iter, gradient, run,
     given, is the gradient at the starting point and saves the first pass over X.
     Returns ``(n_epochs, gap)``: inner epochs plus one per outer pass. ``log``
     (a :class:`lad._progress.Progress`) gets a line per outer pass at level 2.
+    ``free`` (:class:`lad._solvers._free.Free`) names the unpenalised, unbounded
+    columns: every working set holds them, and the gap projects off them.
     """
     n = problem.n_samples
     p = problem.n_features
@@ -64,6 +68,7 @@ def working_set_cd(problem, yc, w, r, pen, *, tol_abs, max_iter, gradient, run,
     prev_gap = np.inf
     epochs = 0
     sw = problem.sw
+    free_cols, proj = (free.columns, free.proj) if free is not None else NONE
     while True:
         if g0 is not None:
             g[:] = g0
@@ -73,7 +78,7 @@ def working_set_cd(problem, yc, w, r, pen, *, tol_abs, max_iter, gradient, run,
         sr = sw * r if sw.shape[0] else r
         rss = float(np.dot(sr, r))
         ytr = float(np.dot(sr, yc))
-        gap, s = squared_gap(g, w, everything, pen, rss, ytr, n)
+        gap, s = squared_gap(g, w, everything, pen, rss, ytr, n, free_cols, proj)
         gap = max(gap, 0.0)
         epochs += 1
         if log is not None and log.level >= 2:  # the message itself costs a pass
@@ -87,7 +92,7 @@ def working_set_cd(problem, yc, w, r, pen, *, tol_abs, max_iter, gradient, run,
         )
         grow = 2 * ws_size if gap > options.stall_ratio * prev_gap else 0
         n_support = int(np.count_nonzero(w))
-        ws_size = min(n_cand, max(options.start, 2 * n_support, grow))
+        ws_size = min(n_cand, max(options.start + free_cols.size, 2 * n_support, grow))
         prev_gap = gap
         if ws_size == 0:
             return epochs, gap

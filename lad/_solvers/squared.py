@@ -28,6 +28,7 @@ from .._penalty import L1, L2, LOWER, UPPER, for_kernels
 from .._progress import Progress
 from .._validation import DenseDesign, readonly
 from ._columns import column_stats, exact_products
+from ._free import free_columns
 from ._gram import FoldGrams, gram_pays, gram_stats, user_gram
 from ._result import SolveResult
 from ._scaling import SAFE_EXP as SAFE_RANGE
@@ -333,14 +334,49 @@ def _alpha_max_scaled(problem, g0, unit):
 
 
 def alpha_max(problem, tgt, unit):
-    """Smallest ``alpha`` at which ``w = 0`` is optimal for ``alpha * unit``.
+    """Smallest ``alpha`` at which every penalised coefficient is 0.
 
-    ``w = 0`` is optimal iff ``|xc_j' S yc| <= n alpha l1_j`` on every side the
-    bounds leave open. Returned in the data's units (the rescaling leaves alpha
-    unchanged).
+    Without unpenalised coefficients, ``w = 0`` is optimal iff
+    ``|xc_j' S yc| <= n alpha l1_j`` on every side the bounds leave open. With
+    them, the same test holds for the gradient at the fit of the unpenalised
+    coefficients alone (:func:`_null_gradient`). Returned in the data's units (the
+    rescaling leaves alpha unchanged). ``inf`` when nothing is penalised.
     """
     unit_s = _scaling(problem, tgt).penalty(unit, DEGREE)
-    return _alpha_max_scaled(problem, tgt.g0, unit_s)
+    free = free_columns(problem, tgt.g0, unit_s, _gradient(problem))
+    return _alpha_max_scaled(problem, _null_gradient(problem, tgt, unit_s, free),
+                             unit_s)  # fmt: skip
+
+
+def _null_gradient(problem, tgt, unit_s, free):
+    """The gradient at the fit of the unpenalised coefficients alone (scaled units).
+
+    Free ones are fitted in closed form
+    (:meth:`lad._solvers._free.Free.null_gradient`); with an
+    unpenalised coefficient that is bounded, the fit is a small bounded least
+    squares: the solver itself with every penalised coefficient held at 0.
+    """
+    if not free.any:
+        return tgt.g0
+    p = problem.n_features
+    bounded = free.unpenalised.copy()
+    bounded[free.columns] = False
+    if not bounded.any():
+        return free.null_gradient(tgt.g0)
+    n = problem.n_samples
+    held = np.array(np.broadcast_to(unit_s, (4, p)))
+    held[LOWER, ~free.unpenalised] = 0.0
+    held[UPPER, ~free.unpenalised] = 0.0
+    held[L1] = 0.0
+    held[L2] = 0.0
+    w = np.zeros(p)
+    r = np.array(tgt.yc)
+    opts = Options(tol=1e-14, max_iter=100_000)
+    run, _ = _kernel_runner(problem, tgt.yc, w, r, _times(held, 1.0), opts, free)
+    run(np.arange(p, dtype=np.int32), opts.max_iter, 1e-14 * tgt.y_sq / n)
+    g = _gradient(problem)(r, np.empty(p))
+    g[free.unpenalised] = 0.0
+    return g
 
 
 def _times(unit, alpha):
@@ -370,7 +406,7 @@ def _chunked(call, max_iter, work_per_epoch, chunk_work, tol):
             return epochs, gap
 
 
-def _kernel_runner(problem, yc, w, r, pen, options):
+def _kernel_runner(problem, yc, w, r, pen, options, free):
     """``run(ws, budget, tol) -> epochs`` on the layout of the design, chunked."""
     design = problem.design
     sw = problem.sw
@@ -386,7 +422,7 @@ def _kernel_runner(problem, yc, w, r, pen, options):
             def call(m):
                 return cd_squared_dense(
                     design.X, yc, sw, w, r, problem.col_sq, problem.xmean, pen, seed,
-                    int(m), tol, acc, ws,
+                    int(m), tol, acc, ws, free.columns, free.proj,
                 )  # fmt: skip
         else:
 
@@ -394,6 +430,7 @@ def _kernel_runner(problem, yc, w, r, pen, options):
                 return cd_squared_csc(
                     design.data, design.indices, design.indptr, yc, sw, w, r,
                     problem.col_sq, problem.xmean, pen, seed, int(m), tol, acc, ws,
+                    free.columns, free.proj,
                 )  # fmt: skip
 
         epochs, last["gap"] = _chunked(call, budget, work, options.chunk_work, tol)
@@ -421,29 +458,38 @@ def _gradient(problem):
     return gradient
 
 
-def solve(problem, tgt, alpha, unit, *, coef0=None, options=Options()):
+def solve(problem, tgt, alpha, unit, *, coef0=None, options=Options(), free=None):
     """Minimise the squared loss with the penalty ``alpha * unit``.
 
     Returns a :class:`SolveResult` in the data's units, with an exact zero vector
-    when ``alpha >= alpha_max``; ``tol`` as in :class:`Options`.
+    when ``alpha >= alpha_max`` (and no coefficient is unpenalised); ``tol`` as in
+    :class:`Options`. ``free`` is the problem's :class:`lad._solvers._free.Free`
+    when the caller has it (a path).
     """
     n, p = problem.n_samples, problem.n_features
     sc = _scaling(problem, tgt)
     unit_s = sc.penalty(unit, DEGREE)
     pen = _times(unit_s, float(alpha))
+    if free is None:
+        free = free_columns(problem, tgt.g0, unit_s, _gradient(problem))
     tol_abs = float(options.tol) * tgt.y_sq / n
     w = np.zeros(p)
     if coef0 is not None:
         w[:] = sc.coef_in(coef0)
         np.clip(w, unit_s[LOWER], unit_s[UPPER], out=w)
         w[problem.col_sq == 0.0] = 0.0
-    amax = _alpha_max_scaled(problem, tgt.g0, unit_s)
-    if not tgt.exact and alpha >= (1.0 - NEAR_ALPHA_MAX) * amax:
+    if free.any:
+        # The unpenalised coefficients are fitted at every alpha: no all-zero exit.
+        amax = _alpha_max_scaled(problem, _null_gradient(problem, tgt, unit_s, free),
+                                 unit_s)  # fmt: skip
+    else:
+        amax = _alpha_max_scaled(problem, tgt.g0, unit_s)
+    if not free.any and not tgt.exact and alpha >= (1.0 - NEAR_ALPHA_MAX) * amax:
         # Near the threshold the summation order decides between the exact zero
         # vector and a tiny non-zero one: decide it in the fixed order.
         tgt = _exact_target(problem, tgt)
         amax = _alpha_max_scaled(problem, tgt.g0, unit_s)
-    if not np.any(w) and alpha >= amax:
+    if not free.any and not np.any(w) and alpha >= amax:
         # The null model is optimal, and the residual itself is a feasible dual
         # point with the same objective, so the gap is exactly 0.
         return _result(problem, tgt, sc, w, 0, 0.0, tol_abs, "cd", amax)
@@ -455,7 +501,8 @@ def solve(problem, tgt, alpha, unit, *, coef0=None, options=Options()):
 
         def call(m):
             return cd_squared_gram(problem.gram, tgt.g0, tgt.y_sq, w, H, n, pen,
-                                   int(options.seed), int(m), tol_abs, ws)  # fmt: skip
+                                   int(options.seed), int(m), tol_abs, ws,
+                                   free.columns, free.proj)  # fmt: skip
 
         n_iter, gap = _chunked(call, max_iter, p * p, options.chunk_work, tol_abs)
         return _result(problem, tgt, sc, w, n_iter, gap, tol_abs, "cd-gram", amax)
@@ -463,7 +510,7 @@ def solve(problem, tgt, alpha, unit, *, coef0=None, options=Options()):
     cold = not np.any(w)
     if not cold:
         r -= problem.design.matvec(w) - float(problem.xmean @ w)
-    run, last = _kernel_runner(problem, tgt.yc, w, r, pen, options)
+    run, last = _kernel_runner(problem, tgt.yc, w, r, pen, options, free)
     use_ws = options.working_sets
     if use_ws is None:
         use_ws = p > WS_MIN_FEATURES
@@ -472,7 +519,7 @@ def solve(problem, tgt, alpha, unit, *, coef0=None, options=Options()):
         n_iter, gap = working_set_cd(
             problem, tgt.yc, w, r, pen, tol_abs=tol_abs, max_iter=max_iter,
             gradient=_gradient(problem), run=run, g0=tgt.g0 if cold else None,
-            options=options.ws_options, log=options.log,
+            options=options.ws_options, log=options.log, free=free,
         )  # fmt: skip
     else:
         n_iter = run(np.arange(p, dtype=np.int32), max_iter, tol_abs)
@@ -518,8 +565,11 @@ def path(problem, tgt, alphas, unit, *, options=Options(), progress=None):
     iters = np.zeros(k, dtype=int)
     conv = np.zeros(k, dtype=bool)
     w0 = None
+    unit_s = _scaling(problem, tgt).penalty(unit, DEGREE)
+    free = free_columns(problem, tgt.g0, unit_s, _gradient(problem))
     for i, a in enumerate(alphas):
-        res = solve(problem, tgt, float(a), unit, coef0=w0, options=options)
+        res = solve(problem, tgt, float(a), unit, coef0=w0, options=options,
+                    free=free)  # fmt: skip
         coefs[:, i] = res.coef
         intercepts[i] = res.intercept
         gaps[i] = res.dual_gap
@@ -537,7 +587,10 @@ def _gram_path(problem, tgt, alphas, unit, options, progress):
     n, p = problem.n_samples, problem.n_features
     sc = _scaling(problem, tgt)
     unit_s = sc.penalty(unit, DEGREE)
-    amax = _alpha_max_scaled(problem, tgt.g0, unit_s)
+    free = free_columns(problem, tgt.g0, unit_s, _gradient(problem))
+    # With unpenalised coefficients no alpha gives the zero vector: the kernel's
+    # all-zero shortcut is switched off.
+    amax = np.inf if free.any else _alpha_max_scaled(problem, tgt.g0, unit_s)
     unit_s = readonly(for_kernels(unit_s))
     tol_abs = float(options.tol) * tgt.y_sq / n
     state = np.zeros((2, p))
@@ -551,6 +604,7 @@ def _gram_path(problem, tgt, alphas, unit, options, progress):
         k = cd_squared_gram_path(
             problem.gram, tgt.g0, tgt.y_sq, n, unit_s, readonly(alphas), amax,
             int(options.seed), int(options.max_iter), tol_abs, state, out, k, budget,
+            free.columns, free.proj,
         )  # fmt: skip
         for i in range(done, k):
             progress.step(f"alpha {alphas[i]:.4g}: {np.count_nonzero(out[:p, i])} "
@@ -580,7 +634,9 @@ def certificate(problem, tgt, coef, alpha, unit):
     ``X``): one pass over ``X``.
     """
     sc = _scaling(problem, tgt)
-    pen = _times(sc.penalty(unit, DEGREE), float(alpha))
+    unit_s = sc.penalty(unit, DEGREE)
+    pen = _times(unit_s, float(alpha))
+    free = free_columns(problem, tgt.g0, unit_s, _gradient(problem))
     w = sc.coef_in(coef)
     r = np.array(tgt.yc)
     if np.any(w):
@@ -595,5 +651,7 @@ def certificate(problem, tgt, coef, alpha, unit):
         float(sr @ r),
         float(sr @ tgt.yc),
         problem.n_samples,
+        free.columns,
+        free.proj,
     )
     return max(gap, 0.0) * tgt.scale**2

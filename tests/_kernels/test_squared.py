@@ -14,6 +14,7 @@ from lad._kernels.squared import (
     squared_gap,
 )
 from lad._penalty import Penalty
+from lad._solvers._free import NONE
 from tests._oracle import lasso_objective, make_problem
 
 
@@ -82,10 +83,10 @@ def test_one_epoch_never_increases_the_objective(layout, penalty):
     for _ in range(15):
         if layout == "dense":
             cd_squared_dense(_ro(Xf), _ro(yc), _ro(sw), w, r, _ro(col_sq), _ro(xmean),
-                             pen, -1, 1, 0.0, 0, ws)  # fmt: skip
+                             pen, -1, 1, 0.0, 0, ws, *NONE)  # fmt: skip
         else:
             cd_squared_csc(*_csc(X), _ro(yc), _ro(sw), w, r, _ro(col_sq), _ro(xmean),
-                           pen, -1, 1, 0.0, 0, ws)  # fmt: skip
+                           pen, -1, 1, 0.0, 0, ws, *NONE)  # fmt: skip
         np.testing.assert_allclose(r, yc - (X - xmean) @ w, atol=1e-10)
         assert np.all(w >= pen[2]) and np.all(w <= pen[3])
         cur = objective(w)
@@ -102,11 +103,11 @@ def test_kernels_report_whether_the_gap_is_current():
     w = np.zeros(8)
     r = yc.copy()
     args = (_ro(Xf), _ro(yc), _ro(np.empty(0)), w, r, _ro(col_sq), _ro(xmean), pen, -1)
-    n, gap0, current = cd_squared_dense(*args, 0, 0.0, 0, ws)
+    n, gap0, current = cd_squared_dense(*args, 0, 0.0, 0, ws, *NONE)
     assert n == 0 and current and gap0 > 0
-    n, gap, current = cd_squared_dense(*args, 3, 0.0, 0, ws)
+    n, gap, current = cd_squared_dense(*args, 3, 0.0, 0, ws, *NONE)
     assert n == 3 and not current and gap == gap0
-    n, gap1, current = cd_squared_dense(*args, 0, 0.0, 0, ws)
+    n, gap1, current = cd_squared_dense(*args, 0, 0.0, 0, ws, *NONE)
     assert current and gap1 < gap0
 
 
@@ -119,10 +120,10 @@ def test_gram_kernel_equals_the_dense_kernel():
     ws = np.arange(6, dtype=np.int32)
     w1, H = np.zeros(6), np.zeros(6)
     n1, g1, _ = cd_squared_gram(Q, q, float(yc @ yc), w1, H, 40, pen, -1, 10_000,
-                                1e-14, ws)  # fmt: skip
+                                1e-14, ws, *NONE)  # fmt: skip
     w2, r = np.zeros(6), yc.copy()
     cd_squared_dense(_ro(Xf), _ro(yc), _ro(np.empty(0)), w2, r, _ro(col_sq),
-                     _ro(xmean), pen, -1, 10_000, 1e-14, 0, ws)  # fmt: skip
+                     _ro(xmean), pen, -1, 10_000, 1e-14, 0, ws, *NONE)  # fmt: skip
     np.testing.assert_allclose(w1, w2, atol=1e-8)
     np.testing.assert_allclose(H, Q @ w1, atol=1e-10)
     assert np.all(w1 >= 0)
@@ -136,15 +137,15 @@ def test_squared_gap_is_the_lasso_gap_and_zero_at_the_optimum():
     w = np.zeros(5)
     r = yc.copy()
     g = (X - xmean).T @ r
-    gap, s = squared_gap(g, w, ws, pen, r @ r, yc @ r, 50)
+    gap, s = squared_gap(g, w, ws, pen, r @ r, yc @ r, 50, *NONE)
     lam = alpha * 50
     s_ref = min(1.0, lam / np.abs(g).max())
     ref = (0.5 * r @ r - (s_ref * yc @ r - 0.5 * s_ref**2 * r @ r)) / 50
     assert s == pytest.approx(s_ref) and gap == pytest.approx(ref)
     cd_squared_dense(_ro(Xf), _ro(yc), _ro(np.empty(0)), w, r, _ro(col_sq),
-                     _ro(xmean), pen, -1, 10_000, 1e-15, 0, ws)  # fmt: skip
+                     _ro(xmean), pen, -1, 10_000, 1e-15, 0, ws, *NONE)  # fmt: skip
     g = (X - xmean).T @ r
-    gap, _ = squared_gap(g, w, ws, pen, r @ r, yc @ r, 50)
+    gap, _ = squared_gap(g, w, ws, pen, r @ r, yc @ r, 50, *NONE)
     assert 0 <= gap <= 1e-14
     obj = lasso_objective(X, y, w, y.mean() - xmean @ w, alpha)
     assert obj > 0

@@ -1,0 +1,110 @@
+"""Unpenalised coefficients of the squared loss: the dual point's projection.
+
+A coefficient with penalty factor 0 and no bound has a penalty conjugate finite
+only at 0, so a dual point must be orthogonal to its column; the CD kernels project
+the scaled residual off those "free" columns at every gap check
+(:func:`lad._kernels.squared._project_free`) from what :func:`free_columns` builds
+here once per problem and target: the cross-products of the free columns with every
+column, the pseudo-inverse of their Gram block and their products with the target.
+
+The same numbers give ``alpha_max`` with free features: at the null model of the
+penalised ones the free columns are fitted by least squares, and the gradient there
+is ``g0 - C' M^+ g0_F``.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .._penalty import L1, L2, LOWER, UPPER
+from .._validation import DenseDesign, readonly
+
+# Up to this many free columns the gap projects off them (a k x k pseudo-inverse
+# and k passes over X per fit); beyond, the fit would pay more for its gap than
+# for its epochs, and the gap stays the scaled residual's (valid, loose).
+FREE_MAX = 1000
+# Singular values of the free columns' Gram block below this fraction of the
+# largest are rounding (collinear free columns): the projection ignores them.
+PINV_RCOND = 1e-12
+
+
+@dataclass(frozen=True)
+class Free:
+    """The free columns and what projects the dual point off them.
+
+    ``columns`` (int32) and ``proj`` are the kernels' ``free`` and ``proj``;
+    ``unpenalised`` marks every coefficient with no penalty at any alpha (free or
+    bounded).
+    """
+
+    columns: np.ndarray
+    proj: np.ndarray
+    unpenalised: np.ndarray
+
+    @property
+    def any(self):
+        """Whether some coefficient is unpenalised."""
+        return bool(self.unpenalised.any())
+
+    def null_gradient(self, g0):
+        """The gradient at the least-squares fit of the free columns alone."""
+        k = self.columns.size
+        if k == 0:
+            return g0
+        p = self.proj.shape[1] - k - 1
+        C = self.proj[:, :p]
+        c = self.proj[:, p : p + k] @ g0[self.columns]
+        g = g0 - C.T @ c
+        g[self.columns] = 0.0
+        return g
+
+
+NONE = (readonly(np.zeros(0, dtype=np.int32)), readonly(np.zeros((0, 1))))
+
+
+def unpenalised_mask(unit, n_features):
+    """Coefficients whose penalty is zero at every alpha (factor 0)."""
+    zero = (unit[L1] == 0) & (unit[L2] == 0)
+    return np.broadcast_to(zero, (n_features,)).copy()
+
+
+def free_columns(problem, g0, unit, gradient):
+    """The :class:`Free` of a squared-loss problem, in its scaled units.
+
+    ``g0`` is the null gradient ``Xc' S yc`` and ``gradient(v, out)`` fills
+    ``Xc' S v``; ``unit`` the scaled unit penalty. Constant columns are never free
+    (their coefficient is fixed at 0).
+    """
+    p = problem.n_features
+    unpen = unpenalised_mask(unit, p)
+    open_ = np.broadcast_to(np.isneginf(unit[LOWER]) & np.isposinf(unit[UPPER]), (p,))
+    free = np.flatnonzero(unpen & open_ & (problem.col_sq > 0)).astype(np.int32)
+    k = free.size
+    if k == 0 or k > FREE_MAX:
+        return Free(*NONE, unpen)
+    if problem.gram is not None:
+        C = np.array(problem.gram[free])
+    else:
+        C = np.empty((k, p))
+        for f, j in enumerate(free):
+            gradient(_centred_column(problem, j), C[f])
+    M = C[:, free]
+    M = 0.5 * (M + M.T)
+    m_inv = np.linalg.pinv(M, rcond=PINV_RCOND, hermitian=True)
+    proj = np.ascontiguousarray(np.hstack([C, m_inv, g0[free][:, None]]))
+    return Free(readonly(free), readonly(proj), unpen)
+
+
+def _centred_column(problem, j):
+    design = problem.design
+    n = problem.n_samples
+    if isinstance(design, DenseDesign):
+        x = np.array(design.X[:, j], dtype=np.float64)
+    else:
+        x = np.zeros(n)
+        lo, hi = design.indptr[j], design.indptr[j + 1]
+        x[design.indices[lo:hi]] = design.data[lo:hi]
+    if problem.fit_intercept:
+        sw = problem.sw
+        x -= float(sw @ x) / n if sw.shape[0] else float(x.mean())
+    return x
