@@ -294,8 +294,12 @@ def alpha_max(
     sample_weight=None,
     fit_intercept=True,
     positive=False,
+    l1_ratio=1.0,
+    penalty_factor=None,
+    lower_bounds=None,
+    upper_bounds=None,
 ):
-    """Smallest ``alpha`` at which every coefficient of the optimum is zero.
+    """Smallest ``alpha`` at which every penalised coefficient of the optimum is zero.
 
     Parameters
     ----------
@@ -313,12 +317,28 @@ def alpha_max(
     fit_intercept : bool, default=True
         Whether the models fit an intercept.
     positive : bool, default=False
-        Non-negative coefficients (squared loss only).
+        Non-negative coefficients (``lower_bounds=0``).
+    l1_ratio : float, default=1.0
+        Share of the L1 part of the penalty
+        ``alpha * sum_j pf_j (l1_ratio |w_j| + (1 - l1_ratio) / 2 w_j^2)``, in [0, 1].
+    penalty_factor : array-like of shape (n_features,), default=None
+        Non-negative factors ``pf_j`` (all ones when None); 0 leaves a feature
+        unpenalised.
+    lower_bounds, upper_bounds : float or array-like of shape (n_features,), \
+default=None
+        Bounds on the coefficients, ``lower_bounds <= 0 <= upper_bounds``.
 
     Returns
     -------
     float
         ``alpha_max``; 0.0 when no alpha gives a non-zero coefficient.
+
+    Raises
+    ------
+    ValueError
+        When no alpha zeroes the penalised coefficients: ``l1_ratio=0`` (a ridge
+        penalty never does), every ``penalty_factor`` 0, or an unpenalised bounded
+        coefficient under the absolute loss.
 
     Notes
     -----
@@ -330,6 +350,11 @@ def alpha_max(
     left on the rows fitted exactly and over both ends of the interval of optimal
     intercepts (ties and an even split make the median an interval). That minimum
     is a small linear program.
+
+    With penalty factors and bounds, coordinate ``j`` needs ``alpha l1_ratio pf_j``
+    at least its correlation on each side its bounds leave open; features with
+    factor 0 are first fitted, unpenalised (least squares, or the exact LP), and the
+    correlations are those of that fit's residual.
 
     The products ``X'v`` are summed in one fixed order, so the value is the same, to
     the last bit, for dense, CSC and CSR ``X``; a fit at ``alpha = alpha_max``
@@ -344,22 +369,44 @@ def alpha_max(
     1.5
     """
     check_loss(loss, quantile)
-    if positive and loss != "squared":
-        raise ValueError("positive=True is only supported for loss='squared'.")
     X, y, sample_weight = validate_path_data(X, y, sample_weight)
-    return float(
-        _alpha_max(X, y, sample_weight, loss, quantile, fit_intercept, positive)
-    )
-
-
-def _alpha_max(X, y, sample_weight, loss, quantile, fit_intercept, positive):
-    unit = Penalty(1.0, X.shape[1], positive=bool(positive)).unit()
+    penalty = unit_penalty(X.shape[1], l1_ratio, penalty_factor, lower_bounds,
+                           upper_bounds, positive)  # fmt: skip
     if loss == "squared":
-        # One product X'v, in any layout: no F-ordered copy.
-        problem = squared_problem(X, sample_weight, fit_intercept, light=True)
-        return squared.alpha_max(problem, squared.target(problem, y), unit)
-    problem = absolute_problem(X, y, sample_weight, quantile, fit_intercept)
-    return absolute.alpha_max(problem, unit)
+        # One product X'v, in any layout: no F-ordered copy (unless unpenalised
+        # features must be fitted first).
+        light = not np.any(penalty.factors() == 0)
+        problem = squared_problem(X, sample_weight, fit_intercept, light=light)
+        amax = squared.alpha_max(problem, squared.target(problem, y), penalty.unit())
+    else:
+        problem = absolute_problem(X, y, sample_weight, quantile, fit_intercept)
+        amax = absolute.alpha_max(problem, penalty.unit())
+    return finite_alpha_max(amax, penalty)
+
+
+def unit_penalty(n_features, l1_ratio=1.0, penalty_factor=None, lower_bounds=None,
+                 upper_bounds=None, positive=False):  # fmt: skip
+    """The validated penalty of the public parameters at ``alpha = 1``."""
+    if not isinstance(l1_ratio, Real) or isinstance(l1_ratio, bool):
+        raise ValueError(f"l1_ratio must be a number in [0, 1]; got {l1_ratio!r}.")
+    return Penalty(1.0, int(n_features), l1_ratio=float(l1_ratio),
+                   penalty_factor=penalty_factor, lower_bounds=lower_bounds,
+                   upper_bounds=upper_bounds, positive=bool(positive))  # fmt: skip
+
+
+def finite_alpha_max(amax, penalty):
+    """``amax``, or a ``ValueError`` saying why no alpha zeroes the coefficients."""
+    nothing = penalty.l1_ratio == 0 or not np.any(penalty.factors())
+    if np.isfinite(amax) and not nothing:
+        return float(amax)
+    if penalty.l1_ratio == 0:
+        why = "l1_ratio=0 is a ridge penalty, which never sets a coefficient to 0"
+    elif not np.any(penalty.factors()):
+        why = "every penalty_factor is 0, so nothing is penalised"
+    else:
+        why = ("a coefficient with penalty_factor 0 and a bound is not fitted in "
+               "closed form at the null model")  # fmt: skip
+    raise ValueError(f"alpha_max is not defined: {why}. Pass the alphas explicitly.")
 
 
 # --- grids and paths -----------------------------------------------------------------
@@ -448,6 +495,10 @@ def lasso_path(
     sample_weight=None,
     fit_intercept=True,
     positive=False,
+    l1_ratio=1.0,
+    penalty_factor=None,
+    lower_bounds=None,
+    upper_bounds=None,
     precompute="auto",
     max_iter=1000,
     tol=1e-4,
@@ -476,7 +527,16 @@ def lasso_path(
     fit_intercept : bool, default=True
         Whether to fit an intercept.
     positive : bool, default=False
-        Constrain the coefficients to be non-negative.
+        Constrain the coefficients to be non-negative (``lower_bounds=0``).
+    l1_ratio : float, default=1.0
+        Share of the L1 part of the penalty
+        ``alpha * sum_j pf_j (l1_ratio |w_j| + (1 - l1_ratio) / 2 w_j^2)``, in [0, 1].
+    penalty_factor : array-like of shape (n_features,), default=None
+        Non-negative factors ``pf_j`` (all ones when None); 0 leaves a feature
+        unpenalised.
+    lower_bounds, upper_bounds : float or array-like of shape (n_features,), \
+default=None
+        Bounds on the coefficients, ``lower_bounds <= 0 <= upper_bounds``.
     precompute : bool or "auto", default="auto"
         Use the Gram matrix (covariance mode), computed once for the whole path.
         ``"auto"`` uses it for dense ``X`` with ``n_samples > n_features`` (and at
@@ -518,6 +578,8 @@ def lasso_path(
     # Validate the grid arguments before any pass over X; the default grid itself
     # needs alpha_max, which comes from the target's null gradient.
     grid, size = resolve_alphas(alphas, n_alphas, eps, sort=False)
+    penalty = unit_penalty(X.shape[1], l1_ratio, penalty_factor, lower_bounds,
+                           upper_bounds, positive)  # fmt: skip
     problem = squared_problem(X, sample_weight, fit_intercept, precompute=precompute,
                               n_solves=size)  # fmt: skip
     seed = -1
@@ -526,17 +588,21 @@ def lasso_path(
     options = squared.Options(max_iter=int(max_iter), tol=float(tol), seed=seed,
                               log=Progress(verbose, 0, "lasso_path"))  # fmt: skip
     with Progress(verbose, size, "lasso_path") as progress:
-        path = squared_path(problem, y, grid, size=size, eps=eps, positive=positive,
+        path = squared_path(problem, y, grid, size=size, eps=eps, penalty=penalty,
                             options=options, progress=progress)  # fmt: skip
     return replace(path, feature_names=names)
 
 
-def squared_path(problem, y, grid, *, size, eps, positive, options, progress=None):
-    """The warm-started path on a prepared problem (``grid=None``: the default)."""
-    unit = Penalty(1.0, problem.n_features, positive=bool(positive)).unit()
+def squared_path(problem, y, grid, *, size, eps, penalty, options, progress=None):
+    """The warm-started path on a prepared problem (``grid=None``: the default).
+
+    ``penalty`` is a :class:`lad._penalty.Penalty` (its alpha is ignored).
+    """
+    unit = penalty.unit()
     tgt = squared.target(problem, y)
     if grid is None:
-        grid = alpha_grid(squared.alpha_max(problem, tgt, unit), n_alphas=size, eps=eps)
+        amax = finite_alpha_max(squared.alpha_max(problem, tgt, unit), penalty)
+        grid = alpha_grid(amax, n_alphas=size, eps=eps)
     res = squared.path(problem, tgt, grid, unit, options=options, progress=progress)
     return Path(grid, res.coefs, res.intercepts, res.dual_gaps, res.n_iters,
                 res.converged, "squared")  # fmt: skip
@@ -552,6 +618,9 @@ def lad_path(
     quantile=0.5,
     sample_weight=None,
     fit_intercept=True,
+    penalty_factor=None,
+    lower_bounds=None,
+    upper_bounds=None,
     tol=1e-9,
     verbose=0,
 ):
@@ -577,6 +646,12 @@ def lad_path(
         Non-negative weights.
     fit_intercept : bool, default=True
         Whether to fit an intercept.
+    penalty_factor : array-like of shape (n_features,), default=None
+        Non-negative factors ``pf_j`` of the L1 penalty (all ones when None); 0
+        leaves a feature unpenalised.
+    lower_bounds, upper_bounds : float or array-like of shape (n_features,), \
+default=None
+        Bounds on the coefficients, ``lower_bounds <= 0 <= upper_bounds``.
     tol : float, default=1e-9
         Relative gap tolerance, with :class:`lad.LADRegressor`'s meaning.
     verbose : int, bool or "progress", default=0
@@ -612,21 +687,27 @@ def lad_path(
     check_verbose(verbose)
     X, y, sample_weight = validate_path_data(X, y, sample_weight)
     grid, size = resolve_alphas(alphas, n_alphas, eps, sort=False)
+    penalty = unit_penalty(X.shape[1], 1.0, penalty_factor, lower_bounds,
+                           upper_bounds)  # fmt: skip
     problem = absolute_problem(X, y, sample_weight, quantile, fit_intercept)
     # The solver's own lines come at verbose=2, one level below the path's.
     inner = Progress(max(level(verbose) - 1, 0), 0, "lad_path")
     options = absolute.Options(tol=float(tol), log=inner)
     with Progress(verbose, size, "lad_path") as progress:
-        path = absolute_path(problem, grid, size=size, eps=eps, options=options,
-                             progress=progress)  # fmt: skip
+        path = absolute_path(problem, grid, size=size, eps=eps, penalty=penalty,
+                             options=options, progress=progress)  # fmt: skip
     return replace(path, feature_names=names)
 
 
-def absolute_path(problem, grid, *, size, eps, options, progress=None):
-    """The warm-started exact path on a prepared problem (``grid=None``: default)."""
-    unit = Penalty(1.0, problem.shape[1]).unit()
+def absolute_path(problem, grid, *, size, eps, penalty, options, progress=None):
+    """The warm-started exact path on a prepared problem (``grid=None``: default).
+
+    ``penalty`` is a :class:`lad._penalty.Penalty` (its alpha is ignored).
+    """
+    unit = penalty.unit()
     if grid is None:
-        grid = alpha_grid(absolute.alpha_max(problem, unit), n_alphas=size, eps=eps)
+        amax = finite_alpha_max(absolute.alpha_max(problem, unit), penalty)
+        grid = alpha_grid(amax, n_alphas=size, eps=eps)
     res = absolute.path(problem, grid, unit, options=options, progress=progress)
     return Path(grid, res.coefs, res.intercepts, res.dual_gaps, res.n_iters,
                 res.converged, "absolute")  # fmt: skip

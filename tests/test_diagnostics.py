@@ -6,7 +6,13 @@ import scipy.sparse as sp
 from sklearn.linear_model import Lasso
 
 from lad.diagnostics import certify, duality_gap, kkt_violation, objective, support
-from tests._oracle import lasso_kkt, lasso_objective, make_problem
+from tests._oracle import (
+    bounded_enet_reference,
+    lad_lp_penalised,
+    lasso_kkt,
+    lasso_objective,
+    make_problem,
+)
 
 
 def test_objective_matches_the_oracle():
@@ -177,36 +183,12 @@ def test_penalty_factors_certify_the_lasso_of_rescaled_columns():
     assert kkt_violation(X, y, w, ref.intercept_, alpha=0.1) > 1e-3
 
 
-def _bounded_reference(X, y, alpha, l1_ratio, pf, lo, hi):
-    """The bounded elastic net by L-BFGS-B on w = w+ - w- (intercept free)."""
-    from scipy.optimize import minimize
-
-    n, p = X.shape
-    Xc, yc = X - X.mean(0), y - y.mean()
-    l1 = alpha * l1_ratio * pf
-    l2 = alpha * (1 - l1_ratio) * pf
-
-    def fun(z):
-        w = z[:p] - z[p:]
-        r = yc - Xc @ w
-        val = 0.5 * r @ r / n + l1 @ (z[:p] + z[p:]) + 0.5 * l2 @ (w * w)
-        gw = -Xc.T @ r / n + l2 * w
-        return val, np.concatenate([gw + l1, -gw + l1])
-
-    bounds = [(0, max(h, 0)) for h in hi] + [(0, max(-lo_j, 0)) for lo_j in lo]
-    opts = {"ftol": 1e-15, "gtol": 1e-13, "maxiter": 50_000}
-    z = minimize(fun, np.zeros(2 * p), jac=True, method="L-BFGS-B", bounds=bounds,
-                 options=opts).x  # fmt: skip
-    w = z[:p] - z[p:]
-    return w, float(y.mean() - X.mean(0) @ w)
-
-
 def test_bounds_and_an_unpenalised_feature_against_lbfgsb():
     X, y = make_problem(100, 8, seed=13)
     pf = np.array([0.0, 1, 1, 2, 1, 1, 0.5, 1])
     lo = np.array([-np.inf, 0, -0.2, -np.inf, 0, -1, -np.inf, -0.1])
     hi = np.array([np.inf, 0.3, np.inf, 0.1, np.inf, 0, np.inf, 0.1])
-    w, b = _bounded_reference(X, y, 0.05, 0.7, pf, lo, hi)
+    w, b = bounded_enet_reference(X, y, 0.05, 0.7, pf, lo, hi)
     kw = dict(alpha=0.05, l1_ratio=0.7, penalty_factor=pf, lower_bounds=lo,
               upper_bounds=hi)  # fmt: skip
     f = objective(X, y, w, b, **kw)
@@ -219,22 +201,6 @@ def test_bounds_and_an_unpenalised_feature_against_lbfgsb():
     assert kkt_violation(X, y, outside, b, **kw) == np.inf
 
 
-def _lad_lp(X, y, l1, lo, hi, tau):
-    """min (1/n) sum 2 rho_tau(r) + l1'|w| s.t. lo <= w <= hi, by HiGHS."""
-    from scipy.optimize import linprog
-
-    n, p = X.shape
-    # Variables: w+ (p), w- (p), b (1), r+ (n), r- (n).
-    c = np.concatenate([l1, l1, [0.0], np.full(n, 2 * tau / n),
-                        np.full(n, 2 * (1 - tau) / n)])  # fmt: skip
-    A = np.hstack([X, -X, np.ones((n, 1)), np.eye(n), -np.eye(n)])
-    bounds = ([(0, max(h, 0)) for h in hi] + [(0, max(-v, 0)) for v in lo]
-              + [(None, None)] + [(0, None)] * (2 * n))  # fmt: skip
-    res = linprog(c, A_eq=A, b_eq=y, bounds=bounds, method="highs")
-    assert res.status == 0
-    return res.x[:p] - res.x[p : 2 * p], float(res.x[2 * p]), float(res.fun)
-
-
 @pytest.mark.parametrize("tau", [0.5, 0.25])
 def test_absolute_certificate_with_factors_and_bounds_at_the_lp_optimum(tau):
     X, y = make_problem(60, 6, seed=14)
@@ -242,7 +208,7 @@ def test_absolute_certificate_with_factors_and_bounds_at_the_lp_optimum(tau):
     lo = np.array([-np.inf, 0, -np.inf, -0.1, -np.inf, 0])
     hi = np.array([np.inf, np.inf, 0.2, 0.1, np.inf, 0.05])
     alpha = 0.05
-    w, b, f_lp = _lad_lp(X, y, alpha * pf, lo, hi, tau)
+    w, b, f_lp = lad_lp_penalised(X, y, alpha * pf, lo, hi, tau)
     kw = dict(alpha=alpha, loss="absolute", quantile=tau, penalty_factor=pf,
               lower_bounds=lo, upper_bounds=hi)  # fmt: skip
     f = objective(X, y, w, b, **kw)

@@ -15,7 +15,13 @@ from scipy.optimize import linprog
 
 from .._certificate import HIGHS_OPTIONS
 
-__all__ = ["intercept_interval", "null_ratio", "one_zero_ratio", "zero_set_ratio"]
+__all__ = [
+    "held_ratio",
+    "intercept_interval",
+    "null_ratio",
+    "one_zero_ratio",
+    "zero_set_ratio",
+]
 
 
 def intercept_interval(y, sw, tau):
@@ -86,5 +92,58 @@ def zero_set_ratio(X, sw, tau, usable, fit_intercept, zero, u, g, c, up, down):
         np.r_[np.zeros(m), 1.0], A_ub=np.array(A_ub) if A_ub else None,
         b_ub=np.array(b_ub) if b_ub else None, bounds=bounds, method="highs",
         options=HIGHS_OPTIONS, **kw,
+    )  # fmt: skip
+    return float(res.x[-1]) / c_top if res.status == 0 else np.inf
+
+
+def held_ratio(X, sw, tau, r, w, unit, c, up, down, fit_intercept, threshold):
+    """``alpha_max`` at the fit ``w`` of the unpenalised coefficients alone.
+
+    ``r`` is that fit's residual and ``unit`` the (scaled) unit penalty. With ``u``
+    fixed by the sign of every clearly non-zero residual, the penalised columns
+    stay at 0 for ``alpha >= t`` iff some choice of ``u`` on the rows fitted
+    exactly puts each penalised correlation within ``t c_j`` on its open sides
+    while keeping the fit of the unpenalised ones optimal: a zero correlation for
+    one strictly inside its bounds, a signed one at a bound, and ``sum sw u = 0``
+    with an intercept. The smallest such ``t`` is a small LP over the zero set.
+    """
+    zero = np.flatnonzero((np.abs(r) <= threshold) & (sw > 0))
+    u = np.where(r > 0, tau, tau - 1.0)
+    u[zero] = 0.0
+    g = np.asarray(X.T @ (sw * u)).ravel()
+    unpen = (unit[0] == 0) & (unit[1] == 0)
+    Z = X[zero]
+    Z = Z.toarray() if sp.issparse(Z) else np.asarray(Z)
+    m = zero.size
+    pen_cols = np.flatnonzero(~unpen)
+    c_top = float(np.max(c[pen_cols], initial=0.0)) or 1.0
+    A_ub, b_ub, A_eq, b_eq = [], [], [], []
+
+    def add(rows, rhs, row, value):
+        norm = np.linalg.norm(row) or 1.0
+        rows.append(row / norm)
+        rhs.append(value / norm)
+
+    for j in pen_cols:
+        for sign, side in ((1.0, up[j]), (-1.0, down[j])):
+            if side:  # sign (g_j + Z_j'v) <= t c_j / c_top
+                add(A_ub, b_ub, np.r_[sign * Z[:, j], -c[j] / c_top], -sign * g[j])
+    for j in np.flatnonzero(unpen):
+        row = np.r_[Z[:, j], 0.0]
+        lo, hi = unit[2, j], unit[3, j]
+        if lo < w[j] < hi:
+            add(A_eq, b_eq, row, -g[j])
+        elif w[j] == hi and hi > lo:  # g_j + Z_j'v >= 0
+            add(A_ub, b_ub, -row, g[j])
+        elif w[j] == lo and hi > lo:
+            add(A_ub, b_ub, row, -g[j])
+    if fit_intercept:
+        add(A_eq, b_eq, np.r_[np.ones(m), 0.0], -float(sw @ u))
+    bounds = [(s * (tau - 1.0), s * tau) for s in sw[zero]] + [(0, None)]
+    res = linprog(
+        np.r_[np.zeros(m), 1.0], A_ub=np.array(A_ub) if A_ub else None,
+        b_ub=np.array(b_ub) if b_ub else None, A_eq=np.array(A_eq) if A_eq else None,
+        b_eq=np.array(b_eq) if b_eq else None, bounds=bounds, method="highs",
+        options=HIGHS_OPTIONS,
     )  # fmt: skip
     return float(res.x[-1]) / c_top if res.status == 0 else np.inf

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import scipy.sparse as sp
 
-from .._certificate import absolute_certificate, rho
+from .._certificate import absolute_certificate, rho, zero_threshold
 from .._penalty import L1, L2, LOWER, UPPER
 from .._progress import Progress
 from .._validation import DenseDesign, readonly
@@ -30,7 +30,13 @@ from ._cd_absolute import cd_lad
 from ._columns import column_stats, exact_products
 from ._ipm import guess_basis, ipm_lad
 from ._irls import irls_lad, weighted_quantile
-from ._null_model import intercept_interval, null_ratio, one_zero_ratio, zero_set_ratio
+from ._null_model import (
+    held_ratio,
+    intercept_interval,
+    null_ratio,
+    one_zero_ratio,
+    zero_set_ratio,
+)
 from ._result import SolveResult
 from ._scaling import Scaling, column_scales, scale_design, target_scale
 
@@ -174,6 +180,9 @@ def alpha_max(problem, unit):
     c = unit_s[L1] * W / 2.0
     up = unit_s[UPPER] > 0
     down = unit_s[LOWER] < 0
+    unpen = (unit_s[L1] == 0) & (unit_s[L2] == 0)
+    if unpen[problem.usable].any():
+        return _held_alpha_max(problem, unit, unit_s, c, up, down)
     best = np.inf
     for b in sorted(set(problem.intercept_ends)):
         r = y - b
@@ -197,6 +206,33 @@ def alpha_max(problem, unit):
     if not np.isfinite(best) and best != np.inf:  # pragma: no cover
         raise RuntimeError("alpha_max is not a number")
     return float(best)
+
+
+def _held_alpha_max(problem, unit, unit_s, c, up, down):
+    """:func:`alpha_max` with unpenalised coefficients: fitted first, exactly.
+
+    The exact solve with every penalised coefficient held at 0 gives the null
+    model; :func:`lad._solvers._null_model.held_ratio` the smallest alpha at
+    which it stays optimal.
+    """
+    unpen = (unit[L1] == 0) & (unit[L2] == 0)
+    held = np.array(unit)
+    held[LOWER, ~unpen] = 0.0
+    held[UPPER, ~unpen] = 0.0
+    res = solve(problem, 1.0, held, amax=np.inf)
+    w = problem.scaling.coef_in(res.coef)
+    b = res.intercept / problem.scaling.y
+    X = as_matrix(problem.design)
+    fitted = np.asarray(X @ w).ravel() + b
+    r = problem.y - fitted
+    usable = np.zeros(problem.shape[1], dtype=bool)
+    usable[problem.usable] = True
+    unit_u = np.array(unit_s)
+    # Constant columns are fixed at 0: neither constraint nor variable.
+    unit_u[L1, ~usable] = 1.0
+    return held_ratio(X, problem.sw, problem.tau, r, w, unit_u, c,
+                      up & usable, down & usable, problem.fit_intercept,
+                      zero_threshold(problem.y, fitted, b))  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -249,7 +285,9 @@ def plan(problem, alpha, unit, solver="auto", *, amax=None):
     # At alpha = 0 too: alpha_max = 0 promises the zero vector even where other
     # optima exist (one pass over X; a solve makes several).
     amax = alpha_max(problem, unit) if amax is None else amax
-    if alpha >= amax:
+    unpenalised = (unit[L1, problem.usable] == 0) & (unit[L2, problem.usable] == 0)
+    if alpha >= amax and not unpenalised.any():
+        # (With unpenalised coefficients they are fitted at every alpha.)
         return Plan("null", "null")
     if solver == "ipm" and bounded:
         solver = "irls"

@@ -11,7 +11,6 @@ from sklearn.utils.validation import check_is_fitted
 
 from .. import diagnostics
 from .._certificate import rho
-from .._penalty import Penalty
 from .._progress import Progress, level
 from .._report import SparsityReport
 from .._solvers import absolute, squared
@@ -27,12 +26,14 @@ from ..path import (
     absolute_path,
     absolute_problem,
     alpha_grid,
+    finite_alpha_max,
     path_details,
     resolve_alphas,
     squared_path,
     squared_problem,
 )
 from ._common import VERBOSE, predict_linear, report_names, selection_seed
+from ._penalised import PENALTY_CONSTRAINTS, PenalisedMixin
 
 _COMMON_CONSTRAINTS = {
     "eps": [Interval(Real, 0, 1, closed="neither")],
@@ -67,20 +68,22 @@ def _splits(cv, X, y):
     return folds
 
 
-class _PathCV(RegressorMixin, BaseEstimator):
+class _PathCV(PenalisedMixin, RegressorMixin, BaseEstimator):
     """Shared fit logic: a warm-started path per fold, alpha by CV error, a refit.
 
     Subclasses give their loss through five methods: ``_alpha_max`` (the top of the
     default grid), ``_path_runner`` (a path on a subset of rows), ``_fold_error``,
     ``_refit`` (the model at the chosen alpha, from the path's solution) and
     ``_measure`` (the objective and KKT violation of the refit, for the report).
+    With several ``l1_ratio`` values each gets its own grid and paths, and the pair
+    of least mean CV error wins (as in scikit-learn's ``ElasticNetCV``).
     """
 
-    def _alpha_max(self, X, y, sample_weight):  # pragma: no cover - abstract
+    def _alpha_max(self, X, y, sample_weight, l1_ratio):  # pragma: no cover
         raise NotImplementedError
 
     def _path_runner(
-        self, X, y, sample_weight, alphas, folds, progress
+        self, X, y, sample_weight, alphas, folds, progress, l1_ratio
     ):  # pragma: no cover
         raise NotImplementedError
 
@@ -90,17 +93,28 @@ class _PathCV(RegressorMixin, BaseEstimator):
     def _fold_error(self, y, pred, sample_weight):  # pragma: no cover - abstract
         raise NotImplementedError
 
-    def _refit(self, X, y, sample_weight, alpha, coef, intercept, problem=None):
+    def _refit(self, X, y, sample_weight, alpha, coef, intercept, l1_ratio,
+               problem=None):  # fmt: skip
         # ``problem``: the all-rows problem the path was solved on, when it kept one.
         raise NotImplementedError
 
-    def _grid(self, X, y, sample_weight):
+    def _grid(self, X, y, sample_weight, l1_ratio):
         n_alphas = 100 if self.n_alphas is None else self.n_alphas
         grid, size = resolve_alphas(self.alphas, n_alphas, self.eps, sort=True)
         if grid is not None:
             return grid
-        return alpha_grid(self._alpha_max(X, y, sample_weight), n_alphas=size,
-                          eps=self.eps)  # fmt: skip
+        amax = finite_alpha_max(self._alpha_max(X, y, sample_weight, l1_ratio),
+                                self._penalty(1.0, X.shape[1], l1_ratio))  # fmt: skip
+        return alpha_grid(amax, n_alphas=size, eps=self.eps)
+
+    def _l1_ratios(self):
+        """The ``l1_ratio`` values to try, checked (1.0 for a loss without them)."""
+        ratios = np.atleast_1d(np.asarray(getattr(self, "l1_ratio", 1.0), dtype=float))
+        if ratios.ndim != 1 or ratios.size == 0:
+            raise ValueError("l1_ratio must be a number or a non-empty 1-d list.")
+        if not np.all((ratios >= 0) & (ratios <= 1)):
+            raise ValueError(f"Every l1_ratio must be in [0, 1]; got {ratios}.")
+        return [float(r) for r in ratios]
 
     def fit(self, X, y, sample_weight=None):
         """Fit a path on every fold, choose alpha by CV error, and refit on all data.
@@ -140,15 +154,16 @@ class _PathCV(RegressorMixin, BaseEstimator):
         )
         if sp.issparse(X):
             X = X.tocsc()
-        alphas = self._grid(X, y, sample_weight)
+        ratios = self._l1_ratios()
+        # Validate the penalty before any pass over X.
+        self._penalty(1.0, X.shape[1], ratios[0])
         folds = _splits(self.cv, X, y)
         name = type(self).__name__
-        progress = Progress(self.verbose, len(folds) + 1, name)
+        progress = Progress(self.verbose, len(folds) * len(ratios) + 1, name)
         # The paths' own lines (one per alpha) come at verbose=2.
         inner = Progress(max(level(self.verbose) - 1, 0), 0, name)
-        fold_path = self._path_runner(X, y, sample_weight, alphas, folds, inner)
 
-        def run(k, train, test):
+        def run(k, train, test, fold_path, alphas):
             sw_te = None if sample_weight is None else sample_weight[test]
             path = fold_path(train, test)
             pred = np.asarray(X[test] @ path.coefs).reshape(len(test), -1)
@@ -163,20 +178,39 @@ class _PathCV(RegressorMixin, BaseEstimator):
         # The kernels release the GIL, so threads parallelise without copying X
         # into worker processes; joblib's backend (parallel_config) overrides it.
         with progress:
-            out = Parallel(n_jobs=self.n_jobs, prefer="threads")(
-                delayed(run)(k, train, test) for k, (train, test) in enumerate(folds)
-            )
-            errors, i_min, i_1se, idx, mean, se = self._choose(out, alphas)
+            tried = []
+            for ratio in ratios:
+                alphas = self._grid(X, y, sample_weight, ratio)
+                fold_path = self._path_runner(X, y, sample_weight, alphas, folds,
+                                              inner, ratio)  # fmt: skip
+                out = Parallel(n_jobs=self.n_jobs, prefer="threads")(
+                    delayed(run)(k, train, test, fold_path, alphas)
+                    for k, (train, test) in enumerate(folds)
+                )
+                tried.append((ratio, alphas, fold_path, out, self._choose(out, alphas)))
+            # The l1_ratio of least mean CV error; the rule then picks its alpha.
+            pick = min(range(len(tried)),
+                       key=lambda t: tried[t][4][4][tried[t][4][1]])  # fmt: skip
+            ratio, alphas, fold_path, out, chosen = tried[pick]
+            errors, i_min, i_1se, idx, mean, se = chosen
             full = fold_path(np.arange(X.shape[0]), np.arange(0))
             best = float(alphas[idx])
             refit = self._refit(X, y, sample_weight, best, full.coefs[:, idx],
-                                float(full.intercepts[idx]),
+                                float(full.intercepts[idx]), ratio,
                                 getattr(fold_path, "full_problem", None))  # fmt: skip
-            progress.step(f"refit on all rows at alpha_ = {alphas[idx]:.4g}: "
+            progress.step(f"refit on all rows at alpha_ = {alphas[idx]:.4g}"
+                          f"{f', l1_ratio_ = {ratio:g}' if len(ratios) > 1 else ''}: "
                           f"{np.count_nonzero(refit.coef)} non-zero, gap "
                           f"{refit.dual_gap:.3g}")  # fmt: skip
+        self.l1_ratio_ = ratio
         self._store(X, y, sample_weight, out, alphas, errors, mean, se, i_min, i_1se,
                     idx, full, refit)  # fmt: skip
+        if len(ratios) > 1:
+            # As ElasticNetCV: one grid and one error path per l1_ratio.
+            self.alphas_ = np.vstack([t[1] for t in tried])
+            self.cv_error_path_ = np.stack([t[4][0] for t in tried])
+            self.cv_error_mean_ = np.vstack([t[4][4] for t in tried])
+            self.cv_error_se_ = np.vstack([t[4][5] for t in tried])
         return self
 
     def _choose(self, out, alphas):
@@ -192,6 +226,8 @@ class _PathCV(RegressorMixin, BaseEstimator):
     def _store(self, X, y, sample_weight, out, alphas, errors, mean, se, i_min, i_1se,
                idx, full, refit):  # fmt: skip
         self.n_folds_ = len(out)
+        # The chosen l1_ratio's path, which the report reads.
+        self._chosen = {"alphas": alphas, "mean": mean, "se": se}
         self.alphas_ = alphas
         self.alpha_ = float(alphas[idx])
         self.alpha_min_ = float(alphas[i_min])
@@ -272,7 +308,8 @@ class _PathCV(RegressorMixin, BaseEstimator):
         """
         check_is_fitted(self)
         names = report_names(self, feature_names)
-        idx = int(np.flatnonzero(self.alphas_ == self.alpha_)[0])
+        alphas = self._chosen["alphas"]
+        idx = int(np.flatnonzero(alphas == self.alpha_)[0])
         support = np.flatnonzero(self.coef_)
         freq = ", ".join(
             f"{names[j] if names is not None else f'x{j}'}:"
@@ -282,19 +319,22 @@ class _PathCV(RegressorMixin, BaseEstimator):
         details = {
             "alpha rule": self.alpha_rule,
             "alpha_": self.alpha_,
-            "alpha_ / alpha_max": self.alpha_ / self.alphas_[0],
+            "alpha_ / alpha_max": self.alpha_ / alphas[0],
             "CV error at alpha_": (
-                f"{self.cv_error_mean_[idx]:.6g} +/- {self.cv_error_se_[idx]:.2g}"
+                f"{self._chosen['mean'][idx]:.6g} +/- {self._chosen['se'][idx]:.2g}"
             ),
             "selected in folds (stability)": freq or "none",
         }
-        details.update(path_details(self.alphas_, self.coef_path_, names))
+        details.update(self._penalty_rows(np.asarray(self.coef_, dtype=np.float64),
+                                          self.alpha_, self.l1_ratio_))  # fmt: skip
+        details.update(path_details(alphas, self.coef_path_, names))
         cert = self._certificate
+        ratio = f", l1_ratio_ = {self.l1_ratio_:g}" if self.l1_ratio_ != 1 else ""
         return SparsityReport(
             model=(
                 f"{type(self).__name__} ({self.n_folds_}-fold CV over "
                 f"{self.alphas_.size} alphas, rule {self.alpha_rule!r}): refit at "
-                f"alpha_ = {self.alpha_:.4g}"
+                f"alpha_ = {self.alpha_:.4g}{ratio}"
             ),  # fmt: skip
             coef=np.asarray(self.coef_, dtype=np.float64),
             feature_names=names,
@@ -357,7 +397,21 @@ class LassoL1CV(_PathCV):
     n_jobs : int, default=None
         Folds fitted in parallel (threads).
     positive : bool, default=False
-        Constrain the coefficients to be non-negative.
+        Constrain the coefficients to be non-negative (``lower_bounds=0``).
+    l1_ratio : float or array-like of floats, default=1.0
+        Share of the L1 part of the penalty, in [0, 1], as in
+        :class:`lad.LassoL1`. A list is searched with alpha, as in scikit-learn's
+        ``ElasticNetCV``: each value gets its own default grid (from its own
+        ``alpha_max``), and the pair of least mean CV error is chosen (the
+        ``alpha_rule`` then applies along that value's grid).
+    penalty_factor : array-like of shape (n_features,), default=None
+        Finite, non-negative factors ``pf_j`` of each feature's penalty (all ones
+        when None); 0 leaves a feature unpenalised. Not rescaled (glmnet rescales
+        its ``penalty.factor`` to sum to ``n_features``).
+    lower_bounds, upper_bounds : float or array-like of shape (n_features,), \
+default=None
+        Bounds on the coefficients, ``lower_bounds <= 0 <= upper_bounds``;
+        unbounded when None. The intercept is never bounded.
     random_state : int, RandomState instance or None, default=None
         Seed for ``selection="random"``.
     selection : {"cyclic", "random"}, default="cyclic"
@@ -369,22 +423,26 @@ class LassoL1CV(_PathCV):
     ----------
     alpha_ : float
         The chosen alpha.
+    l1_ratio_ : float
+        The chosen ``l1_ratio``.
     alpha_min_ : float
         Alpha of minimum mean CV error.
     alpha_1se_ : float
         Largest alpha within one standard error of the minimum.
-    alphas_ : ndarray of shape (n_alphas,)
-        The grid.
-    mse_path_ : ndarray of shape (n_alphas, n_folds)
+    alphas_ : ndarray of shape (n_alphas,) or (n_l1_ratio, n_alphas)
+        The grid (one row per ``l1_ratio`` when a list is given).
+    mse_path_ : ndarray of shape (n_alphas, n_folds) or (n_l1_ratio, n_alphas, \
+n_folds)
         Held-out mean squared error of each fold along the grid.
-    cv_error_path_ : ndarray of shape (n_alphas, n_folds)
+    cv_error_path_ : ndarray, same shape as ``mse_path_``
         Same as ``mse_path_``.
-    cv_error_mean_ : ndarray of shape (n_alphas,)
+    cv_error_mean_ : ndarray of shape (n_alphas,) or (n_l1_ratio, n_alphas)
         Mean CV error at each alpha.
-    cv_error_se_ : ndarray of shape (n_alphas,)
+    cv_error_se_ : ndarray of shape (n_alphas,) or (n_l1_ratio, n_alphas)
         Standard error of the mean CV error (fold standard deviation / sqrt(folds)).
     n_nonzero_path_ : ndarray of shape (n_alphas,)
-        Non-zero coefficients of the full-data path at each alpha.
+        Non-zero coefficients of the full-data path at each alpha (at
+        ``l1_ratio_``, as the three below).
     coef_path_ : ndarray of shape (n_features, n_alphas)
         The full-data path.
     intercept_path_ : ndarray of shape (n_alphas,)
@@ -407,6 +465,7 @@ class LassoL1CV(_PathCV):
     See Also
     --------
     sklearn.linear_model.LassoCV : Same selection with ``alpha_rule="min"``.
+    sklearn.linear_model.ElasticNetCV : The same search over ``l1_ratio``.
 
     Examples
     --------
@@ -424,6 +483,8 @@ class LassoL1CV(_PathCV):
         "copy_X": ["boolean"],
         "max_iter": [Interval(Integral, 1, None, closed="left")],
         "positive": ["boolean"],
+        **PENALTY_CONSTRAINTS,
+        "l1_ratio": [Interval(Real, 0, 1, closed="both"), "array-like"],
         "random_state": ["random_state"],
         "selection": [StrOptions({"cyclic", "random"})],
     }
@@ -443,6 +504,10 @@ class LassoL1CV(_PathCV):
         verbose=0,
         n_jobs=None,
         positive=False,
+        l1_ratio=1.0,
+        penalty_factor=None,
+        lower_bounds=None,
+        upper_bounds=None,
         random_state=None,
         selection="cyclic",
         alpha_rule="min",
@@ -459,6 +524,10 @@ class LassoL1CV(_PathCV):
         self.verbose = verbose
         self.n_jobs = n_jobs
         self.positive = positive
+        self.l1_ratio = l1_ratio
+        self.penalty_factor = penalty_factor
+        self.lower_bounds = lower_bounds
+        self.upper_bounds = upper_bounds
         self.random_state = random_state
         self.selection = selection
         self.alpha_rule = alpha_rule
@@ -471,15 +540,14 @@ class LassoL1CV(_PathCV):
             seed=selection_seed(self.selection, self.random_state),
         )  # fmt: skip
 
-    def _unit(self, n_features):
-        return Penalty(1.0, n_features, positive=bool(self.positive)).unit()
-
-    def _alpha_max(self, X, y, sample_weight):
-        problem = squared_problem(X, sample_weight, self.fit_intercept, light=True)
+    def _alpha_max(self, X, y, sample_weight, l1_ratio):
+        penalty = self._penalty(1.0, X.shape[1], l1_ratio)
+        light = not np.any(penalty.factors() == 0)
+        problem = squared_problem(X, sample_weight, self.fit_intercept, light=light)
         tgt = squared.target(problem, y)
-        return squared.alpha_max(problem, tgt, self._unit(X.shape[1]))
+        return squared.alpha_max(problem, tgt, penalty.unit())
 
-    def _path_runner(self, X, y, sample_weight, alphas, folds, progress):
+    def _path_runner(self, X, y, sample_weight, alphas, folds, progress, l1_ratio):
         # Unit-weight dense folds share one X'X: each fold's Gram is the total minus
         # its held-out rows' product (n_test p^2 flops instead of n_train p^2).
         n_train = min(train.size for train, _ in folds)
@@ -488,10 +556,11 @@ class LassoL1CV(_PathCV):
             and squared.covariance_pays(n_train, X.shape[1], n_solves=alphas.size)
         )
         options = self._options()
+        penalty = self._penalty(1.0, X.shape[1], l1_ratio)
 
         def path_on(problem, y_part):
             return squared_path(problem, y_part, alphas, size=alphas.size, eps=self.eps,
-                                positive=self.positive, options=options,
+                                penalty=penalty, options=options,
                                 progress=progress)  # fmt: skip
 
         design = as_kernel_inputs(X, fortran=False)
@@ -522,7 +591,8 @@ class LassoL1CV(_PathCV):
 
         return run
 
-    def _refit(self, X, y, sample_weight, alpha, coef, intercept, problem=None):
+    def _refit(self, X, y, sample_weight, alpha, coef, intercept, l1_ratio,
+               problem=None):  # fmt: skip
         # The path stops each alpha at `tol`; the refit goes on from there to a
         # tight gap, so that weights and repeated rows give the same model.
         if problem is None:
@@ -533,7 +603,7 @@ class LassoL1CV(_PathCV):
             problem,
             tgt,
             alpha,
-            self._unit(X.shape[1]),
+            self._penalty(1.0, X.shape[1], l1_ratio).unit(),
             coef0=coef,
             options=self._options(min(self.tol, REFIT_TOL)),
         )
@@ -547,7 +617,7 @@ class LassoL1CV(_PathCV):
         return diagnostics.certify(
             X, y, refit.coef, refit.intercept, alpha=self.alpha_, loss="squared",
             sample_weight=sample_weight, fit_intercept=self.fit_intercept,
-            positive=self.positive,
+            **self._penalty_params(self.l1_ratio_),
         )  # fmt: skip
 
     @property
@@ -604,11 +674,21 @@ class LADRegressorCV(_PathCV):
         Folds fitted in parallel (threads).
     alpha_rule : {"min", "1se"}, default="min"
         Minimum CV error, or the one-standard-error rule.
+    penalty_factor : array-like of shape (n_features,), default=None
+        Finite, non-negative factors ``pf_j`` of each feature's penalty (all ones
+        when None); 0 leaves a feature unpenalised. Not rescaled (glmnet rescales
+        its ``penalty.factor`` to sum to ``n_features``).
+    lower_bounds, upper_bounds : float or array-like of shape (n_features,), \
+default=None
+        Bounds on the coefficients, ``lower_bounds <= 0 <= upper_bounds``;
+        unbounded when None. The intercept is never bounded.
 
     Attributes
     ----------
     alpha_ : float
         The chosen alpha.
+    l1_ratio_ : float
+        1.0 (the absolute loss takes the L1 penalty only).
     alpha_min_ : float
         Alpha of minimum mean CV error.
     alpha_1se_ : float
@@ -660,6 +740,9 @@ class LADRegressorCV(_PathCV):
     _parameter_constraints = {
         **_COMMON_CONSTRAINTS,
         "quantile": [Interval(Real, 0, 1, closed="neither")],
+        "penalty_factor": PENALTY_CONSTRAINTS["penalty_factor"],
+        "lower_bounds": PENALTY_CONSTRAINTS["lower_bounds"],
+        "upper_bounds": PENALTY_CONSTRAINTS["upper_bounds"],
     }
 
     def __init__(
@@ -675,6 +758,9 @@ class LADRegressorCV(_PathCV):
         verbose=0,
         n_jobs=None,
         alpha_rule="min",
+        penalty_factor=None,
+        lower_bounds=None,
+        upper_bounds=None,
     ):
         self.eps = eps
         self.n_alphas = n_alphas
@@ -686,20 +772,24 @@ class LADRegressorCV(_PathCV):
         self.verbose = verbose
         self.n_jobs = n_jobs
         self.alpha_rule = alpha_rule
+        self.penalty_factor = penalty_factor
+        self.lower_bounds = lower_bounds
+        self.upper_bounds = upper_bounds
 
     _loss_name = "absolute"
 
     def _unit(self, n_features):
-        return Penalty(1.0, n_features).unit()
+        return self._penalty(1.0, n_features).unit()
 
-    def _alpha_max(self, X, y, sample_weight):
+    def _alpha_max(self, X, y, sample_weight, l1_ratio):
         problem = absolute_problem(
             X, y, sample_weight, self.quantile, self.fit_intercept
         )
         return absolute.alpha_max(problem, self._unit(X.shape[1]))
 
-    def _path_runner(self, X, y, sample_weight, alphas, folds, progress):
+    def _path_runner(self, X, y, sample_weight, alphas, folds, progress, l1_ratio):
         options = absolute.Options(tol=float(self.tol))
+        penalty = self._penalty(1.0, X.shape[1])
 
         def run(train, test):
             rows = slice(None) if test.size == 0 else train
@@ -707,11 +797,13 @@ class LADRegressorCV(_PathCV):
             problem = absolute_problem(X[rows], y[rows], sw, self.quantile,
                                        self.fit_intercept)  # fmt: skip
             return absolute_path(problem, alphas, size=alphas.size, eps=self.eps,
-                                 options=options, progress=progress)  # fmt: skip
+                                 penalty=penalty, options=options,
+                                 progress=progress)  # fmt: skip
 
         return run
 
-    def _refit(self, X, y, sample_weight, alpha, coef, intercept, problem=None):
+    def _refit(self, X, y, sample_weight, alpha, coef, intercept, l1_ratio,
+               problem=None):  # fmt: skip
         # The path's solutions are exact vertices already: certify, do not re-solve.
         problem = absolute_problem(
             X, y, sample_weight, self.quantile, self.fit_intercept

@@ -6,7 +6,6 @@ import numpy as np
 from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.utils.validation import check_is_fitted
 
-from .._penalty import Penalty
 from .._progress import Progress
 from .._report import SparsityReport
 from .._solvers import absolute
@@ -27,11 +26,12 @@ from ._common import (
     warn_if_null,
     warn_if_unconverged,
 )
+from ._penalised import PENALTY_CONSTRAINTS, PenalisedMixin
 
 RESIDUAL_QUANTILES = (0.0, 0.05, 0.25, 0.5, 0.75, 0.95, 1.0)
 
 
-class LADRegressor(RegressorMixin, BaseEstimator):
+class LADRegressor(PenalisedMixin, RegressorMixin, BaseEstimator):
     r"""Least absolute deviations regression, with an optional L1 penalty and quantiles.
 
     Minimises
@@ -39,13 +39,17 @@ class LADRegressor(RegressorMixin, BaseEstimator):
     .. math::
 
        \frac{1}{n} \sum_{i=1}^{n} 2\rho_q(y_i - x_i^\top w - b)
-       + \alpha \lVert w \rVert_1
+       + \alpha \sum_j \mathrm{pf}_j \lvert w_j \rvert
+       \quad \text{subject to} \quad l_j \le w_j \le u_j
 
     where :math:`\rho_q(r) = r\,(q - \mathbb{1}\{r < 0\})` is the pinball loss at
     :math:`q` = ``quantile``,
     so at the default ``quantile=0.5`` the loss is the mean absolute error
     ``(1/n) ||y - Xw - b||_1``. ``alpha=0`` (the default) is classic LAD regression;
-    ``alpha > 0`` is the LAD-Lasso. The intercept is not penalised. With
+    ``alpha > 0`` is the LAD-Lasso. The penalty factors ``pf`` (``penalty_factor``,
+    default all ones) and the bounds ``l``, ``u`` (``lower_bounds``,
+    ``upper_bounds``, default none) are optional. The intercept is not penalised
+    nor bounded. With
     ``sample_weight`` the terms are weighted and the weights rescaled to sum to
     ``n_samples``.
 
@@ -57,6 +61,14 @@ class LADRegressor(RegressorMixin, BaseEstimator):
         Quantile ``q`` in (0, 1) that the model estimates; 0.5 is the median (LAD).
     fit_intercept : bool, default=True
         Whether to fit an unpenalised intercept.
+    penalty_factor : array-like of shape (n_features,), default=None
+        Finite, non-negative factors ``pf_j`` of each feature's L1 penalty (all
+        ones when None); 0 leaves a feature unpenalised (hqreg's and rqPen's
+        ``penalty.factor``, not rescaled).
+    lower_bounds, upper_bounds : float or array-like, default=None
+        Bounds on the coefficients (a scalar, or an array of shape
+        ``(n_features,)``), ``lower_bounds <= 0 <= upper_bounds``; unbounded when
+        None. The problem stays a linear program, solved exactly.
     solver : {"auto", "ipm", "irls", "cd"}, default="auto"
         The warm start that precedes the exact simplex: ``"ipm"`` (a Frisch-Newton
         interior point method on the dual linear program, dense or sparse ``X``;
@@ -155,6 +167,9 @@ class LADRegressor(RegressorMixin, BaseEstimator):
         "alpha": [Interval(Real, 0, None, closed="left")],
         "quantile": [Interval(Real, 0, 1, closed="neither")],
         "fit_intercept": ["boolean"],
+        "penalty_factor": PENALTY_CONSTRAINTS["penalty_factor"],
+        "lower_bounds": PENALTY_CONSTRAINTS["lower_bounds"],
+        "upper_bounds": PENALTY_CONSTRAINTS["upper_bounds"],
         "solver": [StrOptions({"auto", "ipm", "irls", "cd"})],
         "max_iter": [Interval(Integral, 0, None, closed="left")],
         "tol": [Interval(Real, 0, None, closed="left")],
@@ -168,6 +183,9 @@ class LADRegressor(RegressorMixin, BaseEstimator):
         *,
         quantile=0.5,
         fit_intercept=True,
+        penalty_factor=None,
+        lower_bounds=None,
+        upper_bounds=None,
         solver="auto",
         max_iter=100,
         tol=1e-9,
@@ -177,6 +195,9 @@ class LADRegressor(RegressorMixin, BaseEstimator):
         self.alpha = alpha
         self.quantile = quantile
         self.fit_intercept = fit_intercept
+        self.penalty_factor = penalty_factor
+        self.lower_bounds = lower_bounds
+        self.upper_bounds = upper_bounds
         self.solver = solver
         self.max_iter = max_iter
         self.tol = tol
@@ -222,12 +243,13 @@ class LADRegressor(RegressorMixin, BaseEstimator):
             self, X, y, sample_weight, multi_output=False
         )
         n_samples, n_features = X.shape
+        alpha = float(self.alpha)
+        # The penalty's parameters are checked before any pass over X.
+        unit = self._penalty(alpha, n_features).unit()
         problem = absolute.prepare(
             as_kernel_inputs(X), y, full_weights(sample_weight, n_samples),
             tau=float(self.quantile), fit_intercept=bool(self.fit_intercept),
         )  # fmt: skip
-        alpha = float(self.alpha)
-        unit = Penalty(alpha, n_features).unit()
         start = None
         if self.warm_start and getattr(self, "coef_", None) is not None:
             if self.coef_.shape == (n_features,):
@@ -347,7 +369,10 @@ class LADRegressor(RegressorMixin, BaseEstimator):
             for p, v in zip(RESIDUAL_QUANTILES, info["residual_quantiles"], strict=True)
         )
         return SparsityReport(
-            model=(f"LADRegressor(alpha={self.alpha:g}, quantile={self.quantile:g})"),
+            model=(
+                f"LADRegressor(alpha={self.alpha:g}, quantile={self.quantile:g}"
+                f"{self._penalty_suffix()})"
+            ),
             coef=np.asarray(self.coef_, dtype=np.float64),
             feature_names=report_names(self, feature_names),
             dual_gap=self._result.dual_gap,
@@ -358,6 +383,9 @@ class LADRegressor(RegressorMixin, BaseEstimator):
             top=top,
             details={
                 **alpha_rows(float(self.alpha), self._result.details["alpha_max"]),
+                **self._penalty_rows(
+                    np.asarray(self.coef_, dtype=np.float64), float(self.alpha)
+                ),  # fmt: skip
                 "zero residuals": info["n_zero_residuals"],
                 "residual quantiles": q,
                 "unique optimum": "certified" if info["unique"] else "not certified",

@@ -9,7 +9,6 @@ from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.utils.validation import check_is_fitted
 
 from .. import diagnostics
-from .._penalty import Penalty
 from .._progress import Progress
 from .._report import SparsityReport
 from .._solvers import squared
@@ -32,9 +31,10 @@ from ._common import (
     warn_if_null,
     warn_if_unconverged,
 )
+from ._penalised import PENALTY_CONSTRAINTS, PenalisedMixin
 
 
-class LassoL1(RegressorMixin, BaseEstimator):
+class LassoL1(PenalisedMixin, RegressorMixin, BaseEstimator):
     """Linear model with an L1 penalty, fit by Numba coordinate descent.
 
     Minimises, for each target column,
@@ -75,7 +75,21 @@ default="auto"
     warm_start : bool, default=False
         Start from the previous ``coef_`` when refitting.
     positive : bool, default=False
-        Constrain the coefficients to be non-negative.
+        Constrain the coefficients to be non-negative (``lower_bounds=0``).
+    l1_ratio : float, default=1.0
+        Share of the L1 part of the penalty, in [0, 1]. The penalty is
+        ``alpha * sum_j pf_j (l1_ratio |w_j| + (1 - l1_ratio) / 2 w_j^2)``: with
+        every ``pf_j = 1`` exactly :class:`sklearn.linear_model.ElasticNet`'s.
+    penalty_factor : array-like of shape (n_features,), default=None
+        Finite, non-negative factors ``pf_j`` of each feature's penalty (all ones
+        when None); 0 leaves a feature unpenalised. Not rescaled: glmnet rescales
+        its ``penalty.factor`` to sum to ``n_features``, so pass
+        ``pf * n_features / pf.sum()`` to reproduce glmnet.
+    lower_bounds, upper_bounds : float or array-like of shape (n_features,), \
+default=None
+        Bounds on the coefficients, ``lower_bounds <= 0 <= upper_bounds`` (as
+        glmnet's ``lower.limits`` and ``upper.limits``); unbounded when None. The
+        intercept is never bounded.
     random_state : int, RandomState instance or None, default=None
         Seed for ``selection="random"``.
     selection : {"cyclic", "random"}, default="cyclic"
@@ -137,6 +151,7 @@ default="auto"
         "tol": [Interval(Real, 0, None, closed="left")],
         "warm_start": ["boolean"],
         "positive": ["boolean"],
+        **PENALTY_CONSTRAINTS,
         "random_state": ["random_state"],
         "selection": [StrOptions({"cyclic", "random"})],
         "verbose": VERBOSE,
@@ -153,6 +168,10 @@ default="auto"
         tol=1e-4,
         warm_start=False,
         positive=False,
+        l1_ratio=1.0,
+        penalty_factor=None,
+        lower_bounds=None,
+        upper_bounds=None,
         random_state=None,
         selection="cyclic",
         verbose=0,
@@ -168,6 +187,10 @@ default="auto"
         self.random_state = random_state
         self.selection = selection
         self.verbose = verbose
+        self.l1_ratio = l1_ratio
+        self.penalty_factor = penalty_factor
+        self.lower_bounds = lower_bounds
+        self.upper_bounds = upper_bounds
 
     def fit(self, X, y, sample_weight=None):
         """Fit the model by coordinate descent.
@@ -213,13 +236,14 @@ default="auto"
             sample_weight = None  # a constant weight does not change the optimum
         X, y, sample_weight = validate_fit_data(self, X, y, sample_weight)
         n_samples, n_features = X.shape
+        alpha = float(self.alpha)
+        # The penalty's parameters are checked before any pass over X.
+        unit = self._penalty(alpha, n_features).unit()
         design = as_kernel_inputs(X, fortran=False)  # squared.prepare picks
         sw = normalized_weights(sample_weight, n_samples)
         problem = squared.prepare(
             design, sw, fit_intercept=self.fit_intercept, precompute=self.precompute
         )
-        alpha = float(self.alpha)
-        unit = Penalty(alpha, n_features, positive=bool(self.positive)).unit()
         options = squared.Options(
             max_iter=int(self.max_iter),
             tol=float(self.tol),
@@ -298,6 +322,10 @@ default="auto"
             return None  # the data changed shape: a cold start is the only option
         return coef
 
+    def _model_line(self):
+        suffix = self._penalty_suffix()
+        return f"LassoL1(alpha={self.alpha:g}, positive={self.positive}{suffix})"
+
     def _measure(self, X, y, coef, intercept, sample_weight):
         # Measured from the data by lad.diagnostics, independently of the kernels.
         return diagnostics.certify(
@@ -308,7 +336,7 @@ default="auto"
             alpha=float(self.alpha),
             sample_weight=sample_weight,
             fit_intercept=self.fit_intercept,
-            positive=self.positive,
+            **self._penalty_params(),
         )
 
     def predict(self, X):
@@ -415,7 +443,7 @@ default="auto"
         coef = np.atleast_2d(self.coef_)[target]
         stats = self._report_stats[target]
         return SparsityReport(
-            model=f"LassoL1(alpha={self.alpha:g}, positive={self.positive})",
+            model=self._model_line(),
             coef=np.asarray(coef, dtype=np.float64),
             feature_names=report_names(self, feature_names),
             dual_gap=res.dual_gap,
@@ -426,6 +454,7 @@ default="auto"
             top=top,
             details={
                 **alpha_rows(float(self.alpha), res.details["alpha_max"]),
+                **self._penalty_rows(coef, float(self.alpha)),
                 "epochs": res.n_iter,
                 "solver": res.solver,
             },

@@ -77,3 +77,42 @@ def test_lasso_equals_glmnet(ratio):
     f_lad = lasso_objective(X, y, m.coef_, m.intercept_, alpha)
     assert f_lad == pytest.approx(f_r, rel=1e-9)
     assert f_lad <= f_r * (1 + 1e-12)
+
+
+@pytest.mark.parametrize(("l1_ratio", "sd"), [(1.0, 1.0), (0.5, 1.0), (0.5, 3.0)])
+def test_factors_limits_and_elastic_net_equal_glmnet(l1_ratio, sd):
+    # glmnet rescales penalty.factor to sum to the number of features, and divides
+    # y by its standard deviation sd (1/n) inside, which divides the ridge part by
+    # sd: lad's (alpha, l1_ratio) is glmnet's (lambda, a) only when sd = 1, and the
+    # user guide's conversion otherwise.
+    _r.require("glmnet")
+    from lad.diagnostics import objective
+
+    X, y = _data(5, n=100, p=8)
+    y = sd * (y - y.mean()) / y.std() + 0.5
+    pf = np.array([0.0, 1, 2, 1, 0.5, 1, 1, 3])
+    lo = np.array([-np.inf, 0, -1, -0.05, -np.inf, -np.inf, 0, -np.inf])
+    hi = np.array([np.inf, np.inf, 0.1, 0.05, np.inf, 0, np.inf, np.inf])
+    lam = 0.04 * sd  # glmnet's lambda, scaled with y: the same features stay active
+    res = _r.run(
+        "library(glmnet); f <- glmnet(X, y, lambda = lam, alpha = a,"
+        " penalty.factor = pf, lower.limits = lo, upper.limits = hi,"
+        " standardize = FALSE, thresh = 1e-14, maxit = 1e8);"
+        " out <- list(coef = as.numeric(coef(f)))",
+        X=X, y=y, lam=np.array([lam]), a=np.array([l1_ratio]), pf=pf, lo=lo, hi=hi,
+    )  # fmt: skip
+    b_r, w_r = res["coef"][0], res["coef"][1:]
+    # glmnet meets its limits to rounding (0.05 + 1e-17 is outside them).
+    assert np.all(w_r >= lo - 1e-12) and np.all(w_r <= hi + 1e-12)
+    w_r = np.clip(w_r, lo, hi)
+    pf_lad = pf * pf.size / pf.sum()  # glmnet's rescaling of the factors
+    l1, l2 = lam * l1_ratio, lam * (1 - l1_ratio) / sd
+    kw = dict(alpha=l1 + l2, l1_ratio=l1 / (l1 + l2), penalty_factor=pf_lad,
+              lower_bounds=lo, upper_bounds=hi)  # fmt: skip
+    m = LassoL1(tol=1e-12, max_iter=100_000, **kw).fit(X, y)
+    f_r = objective(X, y, w_r, b_r, **kw)
+    f_lad = objective(X, y, m.coef_, m.intercept_, **kw)
+    assert f_lad <= f_r * (1 + 1e-9)
+    assert f_lad == pytest.approx(f_r, rel=1e-7)
+    assert m.coef_[0] != 0
+    assert np.any(m.coef_ == hi) or np.any(m.coef_ == lo)
