@@ -12,8 +12,8 @@ a centred copy of ``X``. ``r`` always holds the residual of the centred problem,
 ``y - (X - xmean) w``. An empty ``sw`` means unit weights. ``ws`` lists the
 coordinates the kernel may touch (all features, or a working set chosen by the
 driver); the returned gap is the gap of the problem restricted to ``ws``. ``free``
-(int32) lists the unpenalised, unbounded columns and ``proj`` what projects the dual
-point off them (:func:`_project_free`); both are empty when there are none.
+(int32) lists the unpenalised columns and ``proj`` what projects the dual point off
+them (:func:`_project_free`); both are empty when there are none.
 
 Every CD kernel computes the gap when it starts (and returns at once if it is met),
 then at most every ``GAP_FREQ`` epochs. It stops after ``max_epochs`` epochs without
@@ -85,50 +85,63 @@ def _abs_max(g, m):
 
 
 @njit(cache=True, nogil=True)
-def _project_free(g, ws, free, proj, rss, ytr):
+def _project_free(g, w, ws, pen, free, proj, rss, ytr):
     """Project the dual point S-orthogonally off the free columns, ``g`` in place.
 
-    A coefficient with no penalty and no bound (factor 0) has a conjugate finite
-    only at 0, so the dual point must be orthogonal to its column: scaling cannot
-    get there (``s = 0`` at the first rounding error), a projection does. With the
-    free columns ``F``, ``proj`` holds, row ``f``: ``Xc' S xc_F[f]`` (every
-    feature), then row ``f`` of ``(Xc_F' S Xc_F)^+``, then ``xc_F[f]' S yc``. The
-    projected residual ``theta = r - Xc_F c`` with ``c = M^+ g_F`` has
-    ``xc_j' S theta = g_j - C_j c``, ``theta' S theta = rss - c'g_F`` and
-    ``yc' S theta = ytr - c'q_F``: O(k |ws|) work and no pass over ``X``. Every
-    free column must be in ``ws`` (the working sets always hold them); if one is
-    not, nothing is projected and the gap stays a valid, loose bound. Returns
-    the projected ``(rss, ytr)``.
+    A coefficient with no penalty (factor 0) strictly inside its bounds has a
+    conjugate finite only at 0 on the side the iterate can still move to, so the
+    dual point must be orthogonal to its column: scaling cannot get there (``s = 0``
+    at the first rounding error), a projection does. ``free`` lists the
+    unpenalised columns; those with ``w_j`` strictly inside their bounds (always,
+    when unbounded) are projected off, the others (at a bound) keep their
+    correlation, whose conjugate is finite on that side. ``proj`` holds, row ``f``:
+    ``Xc' S xc_F[f]`` (every feature), then row ``f`` of ``M = Xc_F' S Xc_F``,
+    then ``xc_F[f]' S yc``. With the chosen set ``A`` the projected residual
+    ``theta = r - Xc_A c``, ``c = M_AA^+ g_A``, has ``xc_j' S theta = g_j - C_j c``,
+    ``theta' S theta = rss - c'g_A`` and ``yc' S theta = ytr - c'q_A``: O(k |ws|
+    + k^3) work and no pass over ``X``. Every free column must be in ``ws`` (the
+    working sets always hold them); if one is not, nothing is projected and the
+    gap stays a valid, loose bound. Returns the projected ``(rss, ytr)``.
     """
     k = free.shape[0]
     p = proj.shape[1] - k - 1
     pos = np.empty(k, dtype=np.int64)
-    g_free = np.empty(k)
+    sel = np.empty(k, dtype=np.int64)
+    g_sel = np.empty(k)
+    m = 0
     for f in range(k):
-        i = np.searchsorted(ws, free[f])
-        if i >= ws.shape[0] or ws[i] != free[f]:
+        j = free[f]
+        jj = j if pen.shape[1] > 1 else 0
+        lo, hi = pen[2, jj], pen[3, jj]
+        if not ((lo == -np.inf or w[j] > lo) and (hi == np.inf or w[j] < hi)):
+            continue
+        i = np.searchsorted(ws, j)
+        if i >= ws.shape[0] or ws[i] != j:
             return rss, ytr
-        pos[f] = i
-        g_free[f] = g[i]
-    c = np.zeros(k)
-    for f in range(k):
-        acc = 0.0
-        for e in range(k):
-            acc += proj[f, p + e] * g_free[e]
-        c[f] = acc
+        pos[m] = i
+        sel[m] = f
+        g_sel[m] = g[i]
+        m += 1
+    if m == 0:
+        return rss, ytr
+    M = np.empty((m, m))
+    for a in range(m):
+        for b in range(m):
+            M[a, b] = proj[sel[a], p + sel[b]]
+    c = np.linalg.pinv(M, 1e-12) @ g_sel[:m]
     for t in range(ws.shape[0]):
         j = ws[t]
         acc = 0.0
-        for f in range(k):
-            acc += proj[f, j] * c[f]
+        for a in range(m):
+            acc += proj[sel[a], j] * c[a]
         g[t] -= acc
     cg = 0.0
     cq = 0.0
-    for f in range(k):
+    for a in range(m):
         # What rounding leaves on a free column is the KKT report's business.
-        g[pos[f]] = 0.0
-        cg += c[f] * g_free[f]
-        cq += c[f] * proj[f, p + k]
+        g[pos[a]] = 0.0
+        cg += c[a] * g_sel[a]
+        cq += c[a] * proj[sel[a], p + k]
     return max(rss - cg, 0.0), ytr - cq
 
 
@@ -148,7 +161,7 @@ def squared_gap(g, w, ws, pen, rss, ytr, n_samples, free, proj):
     s = 1.0
     primal_rss = rss
     if free.shape[0] > 0:
-        rss, ytr = _project_free(g, ws, free, proj, rss, ytr)
+        rss, ytr = _project_free(g, w, ws, pen, free, proj, rss, ytr)
     primal_pen = 0.0
     finite_conj = False  # a ridge part or a bound: the conjugate can be non-zero
     if pen.shape[1] == 1:

@@ -1,11 +1,11 @@
 """Unpenalised coefficients of the squared loss: the dual point's projection.
 
-A coefficient with penalty factor 0 and no bound has a penalty conjugate finite
-only at 0, so a dual point must be orthogonal to its column; the CD kernels project
-the scaled residual off those "free" columns at every gap check
+A coefficient with penalty factor 0 strictly inside its bounds has a penalty
+conjugate finite only at 0, so a dual point must be orthogonal to its column; the CD
+kernels project the scaled residual off those "free" columns at every gap check
 (:func:`lad._kernels.squared._project_free`) from what :func:`free_columns` builds
-here once per problem and target: the cross-products of the free columns with every
-column, the pseudo-inverse of their Gram block and their products with the target.
+here once per problem and target: the cross-products of the unpenalised columns
+with every column, their Gram block and their products with the target.
 
 The same numbers give ``alpha_max`` with free features: at the null model of the
 penalised ones the free columns are fitted by least squares, and the gradient there
@@ -19,10 +19,11 @@ import numpy as np
 from .._penalty import L1, L2, LOWER, UPPER
 from .._validation import DenseDesign, readonly
 
-# Up to this many free columns the gap projects off them (a k x k pseudo-inverse
-# and k passes over X per fit); beyond, the fit would pay more for its gap than
-# for its epochs, and the gap stays the scaled residual's (valid, loose).
-FREE_MAX = 1000
+# Up to this many unpenalised columns the gap projects off them (k passes over X
+# per fit and a k x k pseudo-inverse per gap check); beyond, the fit would pay more
+# for its gap than for its epochs, and the gap stays the scaled residual's (valid,
+# loose).
+FREE_MAX = 300
 # Singular values of the free columns' Gram block below this fraction of the
 # largest are rounding (collinear free columns): the projection ignores them.
 PINV_RCOND = 1e-12
@@ -33,13 +34,14 @@ class Free:
     """The free columns and what projects the dual point off them.
 
     ``columns`` (int32) and ``proj`` are the kernels' ``free`` and ``proj``;
-    ``unpenalised`` marks every coefficient with no penalty at any alpha (free or
-    bounded).
+    ``unpenalised`` marks every coefficient with no penalty at any alpha;
+    ``bounded`` whether one of them has a finite bound.
     """
 
     columns: np.ndarray
     proj: np.ndarray
     unpenalised: np.ndarray
+    bounded: bool = False
 
     @property
     def any(self):
@@ -47,13 +49,14 @@ class Free:
         return bool(self.unpenalised.any())
 
     def null_gradient(self, g0):
-        """The gradient at the least-squares fit of the free columns alone."""
+        """The gradient at the least-squares fit of the (unbounded) free columns."""
         k = self.columns.size
         if k == 0:
             return g0
         p = self.proj.shape[1] - k - 1
         C = self.proj[:, :p]
-        c = self.proj[:, p : p + k] @ g0[self.columns]
+        M = self.proj[:, p : p + k]
+        c = np.linalg.pinv(M, rcond=PINV_RCOND, hermitian=True) @ g0[self.columns]
         g = g0 - C.T @ c
         g[self.columns] = 0.0
         return g
@@ -78,10 +81,11 @@ def free_columns(problem, g0, unit, gradient):
     p = problem.n_features
     unpen = unpenalised_mask(unit, p)
     open_ = np.broadcast_to(np.isneginf(unit[LOWER]) & np.isposinf(unit[UPPER]), (p,))
-    free = np.flatnonzero(unpen & open_ & (problem.col_sq > 0)).astype(np.int32)
+    free = np.flatnonzero(unpen & (problem.col_sq > 0)).astype(np.int32)
+    bounded = bool(np.any(unpen & ~open_))
     k = free.size
     if k == 0 or k > FREE_MAX:
-        return Free(*NONE, unpen)
+        return Free(*NONE, unpen, bounded)
     if problem.gram is not None:
         C = np.array(problem.gram[free])
     else:
@@ -90,9 +94,8 @@ def free_columns(problem, g0, unit, gradient):
             gradient(_centred_column(problem, j), C[f])
     M = C[:, free]
     M = 0.5 * (M + M.T)
-    m_inv = np.linalg.pinv(M, rcond=PINV_RCOND, hermitian=True)
-    proj = np.ascontiguousarray(np.hstack([C, m_inv, g0[free][:, None]]))
-    return Free(readonly(free), readonly(proj), unpen)
+    proj = np.ascontiguousarray(np.hstack([C, M, g0[free][:, None]]))
+    return Free(readonly(free), readonly(proj), unpen, bounded)
 
 
 def _centred_column(problem, j):

@@ -359,9 +359,7 @@ def _null_gradient(problem, tgt, unit_s, free):
     if not free.any:
         return tgt.g0
     p = problem.n_features
-    bounded = free.unpenalised.copy()
-    bounded[free.columns] = False
-    if not bounded.any():
+    if not free.bounded:
         return free.null_gradient(tgt.g0)
     n = problem.n_samples
     held = np.array(np.broadcast_to(unit_s, (4, p)))

@@ -244,3 +244,23 @@ def test_cv_classes_take_factors_and_bounds():
         report = est.sparsity_report()
         assert report.converged
         assert report.details["penalty factors"].endswith("1 unpenalised")
+
+
+@pytest.mark.parametrize("sparse", [False, True])
+def test_wide_problem_with_bounded_unpenalised_features_converges(sparse):
+    # Working sets (p > 100), an unpenalised coefficient bounded below but optimal
+    # strictly inside, and one unpenalised unbounded: the gap projects off both.
+    X, y = make_problem(80, 150, seed=38)
+    y = y + 3.0 * X[:, 0] + 2.0 * X[:, 1]
+    pf = np.ones(150)
+    pf[:2] = 0.0
+    lo = np.full(150, -np.inf)
+    lo[0] = 0.0
+    w_ref, b_ref = bounded_enet_reference(X, y, 0.1, 1.0, pf, lo, np.full(150, np.inf))
+    model = LassoL1(alpha=0.1, penalty_factor=pf, lower_bounds=lo, tol=1e-10)
+    model.fit(sp.csc_matrix(X) if sparse else X, y)
+    kw = dict(alpha=0.1, penalty_factor=pf, lower_bounds=lo)
+    ours = objective(X, y, model.coef_, model.intercept_, **kw)
+    assert ours == pytest.approx(objective(X, y, w_ref, b_ref, **kw), rel=1e-7)
+    assert model.coef_[0] > 0 and model.sparsity_report().converged
+    assert model.n_iter_ < 1000
