@@ -1,22 +1,26 @@
 """Duality-gap certificate for the absolute / quantile loss (pure NumPy and SciPy).
 
 Shared by :mod:`lad.diagnostics` and the LAD solver, and independent of the kernels.
-With the penalty array ``pen`` of :mod:`lad._penalty` (per-feature L1 weights and
-bounds) and ``lam_j = l1_j W / 2``, the primal ``(W/2) P = sum_i sw_i rho_tau(r_i) +
-sum_j h_j(w_j)`` (``h_j = lam_j |.|`` on the bounds) has the dual::
+With the penalty array ``pen`` of :mod:`lad._penalty` (per-feature L1 and L2
+weights and bounds), ``lam_j = l1_j W / 2`` and ``mu_j = l2_j W / 2``, the primal
+``(W/2) P = sum_i sw_i rho_tau(r_i) + sum_j h_j(w_j)`` (``h_j = lam_j |.| + mu_j
+(.)^2 / 2`` on the bounds) has the dual::
 
     max_u  sum_i sw_i u_i y_i - sum_j h_j*(g_j),   g = X'S u
     s.t.   tau - 1 <= u_i <= tau,   sum_i sw_i u_i = 0            (intercept)
 
-where ``h_j*`` is infinite when ``|g_j| > lam_j`` on a side without a bound (so
-``|g_j| <= lam_j`` for the plain LAD-Lasso, ``g_j = 0`` for an unpenalised, unbounded
-coefficient) and piecewise linear otherwise.
+where ``h_j*`` is infinite when ``|g_j| > lam_j`` on a side without a bound or a
+ridge part (so ``|g_j| <= lam_j`` for the plain LAD-Lasso, ``g_j = 0`` for an
+unpenalised, unbounded coefficient), piecewise linear with a bound and piecewise
+quadratic with a ridge part.
 
 For a candidate ``(w, b)`` a dual point comes from the solver (``u_hint``, the
 multipliers of a verified basis) or, independently, from the residuals: rows with a
 clearly non-zero residual get the subgradient ``tau`` or ``tau - 1``, the rows
 fitted exactly (the zero set) get the values that maximise the dual objective, a
-small LP over the zero set solved by HiGHS (rows with the smallest residuals are
+small LP over the zero set solved by HiGHS (a coordinate with a ridge part enters
+it through its optimality condition at ``w``: ``g_j = lam_j sign(w_j) + mu_j w_j``
+on the support, ``|g_j| <= lam_j`` off it; rows with the smallest residuals are
 freed too when the zero set cannot meet the constraints; any feasible point gives a
 valid bound). The point is then made feasible: clipped into the box and scaled by
 ``s <= 1`` until every conjugate is finite (scaling keeps the box and the intercept
@@ -33,7 +37,7 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.optimize import linprog
 
-from ._penalty import L1, LOWER, UPPER, conjugate, dual_limit
+from ._penalty import L1, L2, LOWER, UPPER, conjugate, dual_limit
 
 # The tightest feasibility tolerances HiGHS accepts (its defaults are 1e-7).
 HIGHS_OPTIONS = {
@@ -56,15 +60,17 @@ def zero_threshold(y, fitted, intercept):
 
 
 def kernel_penalty(pen, W):
-    """The penalty array in the LP's units: L1 weights times ``W / 2``."""
+    """The penalty array in the LP's units: L1 and L2 weights times ``W / 2``."""
     out = np.array(pen, dtype=np.float64)
     out[L1] *= W / 2.0
+    out[L2] *= W / 2.0
     return out
 
 
 def free_columns(pen):
     """Coefficients that are unpenalised and unbounded: their dual is an equality."""
-    return (pen[L1] == 0) & np.isneginf(pen[LOWER]) & np.isposinf(pen[UPPER])
+    return ((pen[L1] == 0) & (pen[L2] == 0) & np.isneginf(pen[LOWER])
+            & np.isposinf(pen[UPPER]))  # fmt: skip
 
 
 def _column_max(X):
@@ -114,12 +120,14 @@ def gap_terms(r, w, b, sw, u, g, pen_k, tau, fit_intercept):
     """``(W/2) (P - D)`` in complementarity form, and ``(W/2) P`` (LP units)."""
     loss = 0.5 * rho(r, tau)
     free = free_columns(pen_k)
-    pen_val = float(pen_k[L1] @ np.abs(w))
+    ridge = 0.5 * pen_k[L2] * w * w if np.any(pen_k[L2]) else np.zeros_like(w)
+    pen_val = float(pen_k[L1] @ np.abs(w)) + float(ridge.sum())
     conj = conjugate(pen_k[:, ~free], g[~free])
     comp_rows = float(sw @ (loss - u * r))
     comp_cols = float(
-        np.sum(pen_k[L1, ~free] * np.abs(w[~free]) + conj - w[~free] * g[~free])
-    )
+        np.sum(pen_k[L1, ~free] * np.abs(w[~free]) + ridge[~free] + conj
+               - w[~free] * g[~free])
+    )  # fmt: skip
     # Free columns contribute -w_j g_j (their conjugate is 0 at g = 0, which the
     # infeasibility reports); the intercept -b sum sw u likewise.
     comp_free = -float(w[free] @ g[free])
@@ -150,7 +158,7 @@ def absolute_certificate(X, y, sw, w, b, *, pen, tau, fit_intercept, u_hint=None
     if u_hint is not None:
         u = np.array(u_hint, dtype=np.float64)
     else:
-        u = _zero_set_duals(X, y, sw, r, zero, pen_k, tau, fit_intercept)
+        u = _zero_set_duals(X, y, sw, r, zero, pen_k, tau, fit_intercept, w)
     u, g, infeas = feasible_dual(X, y, sw, u, pen_k, tau, fit_intercept)
     gap, primal = gap_terms(r, w, b, sw, u, g, pen_k, tau, fit_intercept)
     return {
@@ -163,7 +171,7 @@ def absolute_certificate(X, y, sw, w, b, *, pen, tau, fit_intercept, u_hint=None
     }
 
 
-def _zero_set_duals(X, y, sw, r, zero, pen_k, tau, fit_intercept):
+def _zero_set_duals(X, y, sw, r, zero, pen_k, tau, fit_intercept, w):
     """Best dual values on the zero set (growing it until feasible), others fixed."""
     delta_free = zero
     u = np.where(r > 0, tau, tau - 1.0)
@@ -179,7 +187,7 @@ def _zero_set_duals(X, y, sw, r, zero, pen_k, tau, fit_intercept):
     size = delta_free.size
     free = delta_free
     while True:
-        uf, ok = _free_set_duals(X, y, sw, u, free, pen_k, tau, fit_intercept)
+        uf, ok = _free_set_duals(X, y, sw, u, free, pen_k, tau, fit_intercept, w)
         if ok or free.size >= order.size:
             u[free] = uf
             return u
@@ -187,7 +195,7 @@ def _zero_set_duals(X, y, sw, r, zero, pen_k, tau, fit_intercept):
         free = np.union1d(zero, order[:size])
 
 
-def _free_set_duals(X, y, sw, u, zero, pen_k, tau, fit_intercept):
+def _free_set_duals(X, y, sw, u, zero, pen_k, tau, fit_intercept, w):
     """Best dual values on a set of free rows, others fixed (small LP + exact repair).
 
     Variables are ``v = sw_Z u_Z`` (so the matrix holds ``X`` itself, not rows
@@ -209,9 +217,21 @@ def _free_set_duals(X, y, sw, u, zero, pen_k, tau, fit_intercept):
     # equality?, epigraph variable or -1).
     cons = []
     n_t = 0
+    l2 = pen_k[L2]
     for j in range(pen_k.shape[1]):
         if free[j]:
             cons.append((j, 1.0, -g_fixed[j], True, -1))
+            continue
+        if l2[j] > 0:
+            # The conjugate is finite everywhere: the optimality condition at w
+            # points the LP to the optimal dual (no condition at a bound).
+            if w[j] == 0:
+                for sign, bound in ((1.0, hi[j]), (-1.0, -lo[j])):
+                    if bound > 0:  # a side closed by a bound at 0 takes any g_j
+                        cons.append((j, sign, lam[j] - sign * g_fixed[j], False, -1))
+            elif lo[j] < w[j] < hi[j]:
+                target = lam[j] * np.sign(w[j]) + l2[j] * w[j]
+                cons.append((j, 1.0, target - g_fixed[j], True, -1))
             continue
         for sign, bound in ((1.0, hi[j]), (-1.0, -lo[j])):
             if bound == 0:

@@ -25,7 +25,7 @@ from .._certificate import absolute_certificate, rho, zero_threshold
 from .._penalty import L1, L2, LOWER, UPPER
 from .._progress import Progress
 from .._validation import DenseDesign, readonly
-from . import _simplex
+from . import _qp, _simplex
 from ._cd_absolute import cd_lad
 from ._columns import column_stats, exact_products
 from ._ipm import guess_basis, ipm_lad
@@ -441,6 +441,8 @@ def solve(problem, alpha, unit, *, solver="auto", plan_=None, start=None,
         w = np.zeros(p)
         b = problem.b_null if problem.fit_intercept else 0.0
         return _finish(problem, pen, w, b, None, 0, 0, tol_abs, "null", None, amax)
+    if np.any(pen[L2] > 0):
+        return _solve_qp(problem, pen, tol_abs, amax, log)
     log.note(f"route {pln.label}+simplex on {n} x {p} (alpha / alpha_max = "
              f"{alpha / amax if amax > 0 else np.inf:.3g})", 1)  # fmt: skip
     lp = _lp(problem, pen)
@@ -481,6 +483,47 @@ def solve(problem, alpha, unit, *, solver="auto", plan_=None, start=None,
              "in all", 1)  # fmt: skip
     return _finish(problem, pen, coef, b, u, n_warm, pivots, tol_abs, label, basis,
                    amax)  # fmt: skip
+
+
+def _solve_qp(problem, pen, tol_abs, amax, log):
+    """The elastic net of the absolute loss: interior point, then the exact polish.
+
+    A quadratic program has no vertex for the simplex to reach; the interior point
+    of :mod:`lad._solvers._qp` goes to rounding, its active sets give the exact
+    optimum by one linear solve when they are right, and the certificate decides.
+    """
+    n, p = problem.shape
+    t0 = time.perf_counter()
+    X_all = as_matrix(problem.design)
+    W = problem.W
+    # Constant columns and coefficients held at 0 by their bounds stay out: the
+    # interior point needs an interior, and a constant column duplicates the
+    # intercept.
+    held = (pen[LOWER] == 0) & (pen[UPPER] == 0)
+    cols = np.setdiff1d(problem.usable, np.flatnonzero(held))
+    X = X_all[:, cols]
+    pen_lp = np.array(pen[:, cols])
+    pen_lp[L1] *= W / 2.0
+    pen_lp[L2] *= W / 2.0
+    w_c, b, u, n_iter = _qp.ipm_qp(X, problem.y, problem.sw, problem.tau, pen_lp,
+                                   problem.fit_intercept)  # fmt: skip
+    w_c = np.clip(w_c, pen_lp[LOWER], pen_lp[UPPER])
+    polished = _qp.polish(X, problem.y, problem.sw, problem.tau, pen_lp,
+                          problem.fit_intercept, w_c, b, u)  # fmt: skip
+    label = "qp-ipm"
+    if polished is not None:
+        w_c, b, u = polished
+        label = "qp-ipm+polish"
+    else:
+        # Rounding of the interior point: coefficients whose dual says zero.
+        g = np.asarray(X.T @ (problem.sw * u)).ravel()
+        tiny = 1e-9 * max(float(np.max(np.abs(w_c), initial=0.0)), 1e-300)
+        w_c = np.where((np.abs(w_c) <= tiny) & (np.abs(g) < pen_lp[L1]), 0.0, w_c)
+    w = np.zeros(p)
+    w[cols] = w_c
+    log.note(f"route {label} on {n} x {p}: {n_iter} interior point iterations, "
+             f"{time.perf_counter() - t0:.2f} s", 1)  # fmt: skip
+    return _finish(problem, pen, w, b, u, n_iter, 0, tol_abs, label, None, amax)
 
 
 def _tolerance(problem, tol):
