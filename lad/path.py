@@ -618,6 +618,7 @@ def lad_path(
     quantile=0.5,
     sample_weight=None,
     fit_intercept=True,
+    l1_ratio=1.0,
     penalty_factor=None,
     lower_bounds=None,
     upper_bounds=None,
@@ -646,8 +647,12 @@ def lad_path(
         Non-negative weights.
     fit_intercept : bool, default=True
         Whether to fit an intercept.
+    l1_ratio : float, default=1.0
+        Share of the L1 part of the penalty
+        ``alpha * sum_j pf_j (l1_ratio |w_j| + (1 - l1_ratio) / 2 w_j^2)``, in [0, 1];
+        below 1 each alpha is a quadratic program (see :class:`lad.LADRegressor`).
     penalty_factor : array-like of shape (n_features,), default=None
-        Non-negative factors ``pf_j`` of the L1 penalty (all ones when None); 0
+        Non-negative factors ``pf_j`` of the penalty (all ones when None); 0
         leaves a feature unpenalised.
     lower_bounds, upper_bounds : float or array-like of shape (n_features,), \
 default=None
@@ -687,7 +692,7 @@ default=None
     check_verbose(verbose)
     X, y, sample_weight = validate_path_data(X, y, sample_weight)
     grid, size = resolve_alphas(alphas, n_alphas, eps, sort=False)
-    penalty = unit_penalty(X.shape[1], 1.0, penalty_factor, lower_bounds,
+    penalty = unit_penalty(X.shape[1], l1_ratio, penalty_factor, lower_bounds,
                            upper_bounds)  # fmt: skip
     problem = absolute_problem(X, y, sample_weight, quantile, fit_intercept)
     # The solver's own lines come at verbose=2, one level below the path's.

@@ -674,6 +674,10 @@ class LADRegressorCV(_PathCV):
         Folds fitted in parallel (threads).
     alpha_rule : {"min", "1se"}, default="min"
         Minimum CV error, or the one-standard-error rule.
+    l1_ratio : float or array-like of floats, default=1.0
+        Share of the L1 part of the penalty, in [0, 1], as in
+        :class:`lad.LADRegressor`; a list is searched with alpha, as in
+        :class:`lad.LassoL1CV`.
     penalty_factor : array-like of shape (n_features,), default=None
         Finite, non-negative factors ``pf_j`` of each feature's penalty (all ones
         when None); 0 leaves a feature unpenalised. Not rescaled (glmnet rescales
@@ -688,7 +692,7 @@ default=None
     alpha_ : float
         The chosen alpha.
     l1_ratio_ : float
-        1.0 (the absolute loss takes the L1 penalty only).
+        The chosen ``l1_ratio``.
     alpha_min_ : float
         Alpha of minimum mean CV error.
     alpha_1se_ : float
@@ -740,6 +744,7 @@ default=None
     _parameter_constraints = {
         **_COMMON_CONSTRAINTS,
         "quantile": [Interval(Real, 0, 1, closed="neither")],
+        "l1_ratio": [Interval(Real, 0, 1, closed="both"), "array-like"],
         "penalty_factor": PENALTY_CONSTRAINTS["penalty_factor"],
         "lower_bounds": PENALTY_CONSTRAINTS["lower_bounds"],
         "upper_bounds": PENALTY_CONSTRAINTS["upper_bounds"],
@@ -758,6 +763,7 @@ default=None
         verbose=0,
         n_jobs=None,
         alpha_rule="min",
+        l1_ratio=1.0,
         penalty_factor=None,
         lower_bounds=None,
         upper_bounds=None,
@@ -772,24 +778,25 @@ default=None
         self.verbose = verbose
         self.n_jobs = n_jobs
         self.alpha_rule = alpha_rule
+        self.l1_ratio = l1_ratio
         self.penalty_factor = penalty_factor
         self.lower_bounds = lower_bounds
         self.upper_bounds = upper_bounds
 
     _loss_name = "absolute"
 
-    def _unit(self, n_features):
-        return self._penalty(1.0, n_features).unit()
+    def _unit(self, n_features, l1_ratio):
+        return self._penalty(1.0, n_features, l1_ratio).unit()
 
     def _alpha_max(self, X, y, sample_weight, l1_ratio):
         problem = absolute_problem(
             X, y, sample_weight, self.quantile, self.fit_intercept
         )
-        return absolute.alpha_max(problem, self._unit(X.shape[1]))
+        return absolute.alpha_max(problem, self._unit(X.shape[1], l1_ratio))
 
     def _path_runner(self, X, y, sample_weight, alphas, folds, progress, l1_ratio):
         options = absolute.Options(tol=float(self.tol))
-        penalty = self._penalty(1.0, X.shape[1])
+        penalty = self._penalty(1.0, X.shape[1], l1_ratio)
 
         def run(train, test):
             rows = slice(None) if test.size == 0 else train
@@ -808,7 +815,7 @@ default=None
         problem = absolute_problem(
             X, y, sample_weight, self.quantile, self.fit_intercept
         )
-        res = absolute.solve(problem, alpha, self._unit(X.shape[1]),
+        res = absolute.solve(problem, alpha, self._unit(X.shape[1], l1_ratio),
                              start=(coef, intercept),
                              options=absolute.Options(tol=float(self.tol)))  # fmt: skip
         return res

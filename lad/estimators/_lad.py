@@ -39,17 +39,18 @@ class LADRegressor(PenalisedMixin, RegressorMixin, BaseEstimator):
     .. math::
 
        \frac{1}{n} \sum_{i=1}^{n} 2\rho_q(y_i - x_i^\top w - b)
-       + \alpha \sum_j \mathrm{pf}_j \lvert w_j \rvert
+       + \alpha \sum_j \mathrm{pf}_j \Big(\rho \lvert w_j \rvert
+       + \frac{1 - \rho}{2} w_j^2\Big)
        \quad \text{subject to} \quad l_j \le w_j \le u_j
 
     where :math:`\rho_q(r) = r\,(q - \mathbb{1}\{r < 0\})` is the pinball loss at
     :math:`q` = ``quantile``,
     so at the default ``quantile=0.5`` the loss is the mean absolute error
     ``(1/n) ||y - Xw - b||_1``. ``alpha=0`` (the default) is classic LAD regression;
-    ``alpha > 0`` is the LAD-Lasso. The penalty factors ``pf`` (``penalty_factor``,
-    default all ones) and the bounds ``l``, ``u`` (``lower_bounds``,
-    ``upper_bounds``, default none) are optional. The intercept is not penalised
-    nor bounded. With
+    ``alpha > 0`` is the LAD-Lasso. The mix :math:`\rho` (``l1_ratio``, default 1),
+    the penalty factors ``pf`` (``penalty_factor``, default all ones) and the
+    bounds ``l``, ``u`` (``lower_bounds``, ``upper_bounds``, default none) are
+    optional. The intercept is not penalised nor bounded. With
     ``sample_weight`` the terms are weighted and the weights rescaled to sum to
     ``n_samples``.
 
@@ -61,6 +62,11 @@ class LADRegressor(PenalisedMixin, RegressorMixin, BaseEstimator):
         Quantile ``q`` in (0, 1) that the model estimates; 0.5 is the median (LAD).
     fit_intercept : bool, default=True
         Whether to fit an unpenalised intercept.
+    l1_ratio : float, default=1.0
+        Share of the L1 part of the penalty, in [0, 1]. Below 1 (the elastic net)
+        the problem is a quadratic program, solved by an interior point method and
+        an exact polish on its active sets (``solver`` is then not used), to a
+        certified gap of at most ``tol``.
     penalty_factor : array-like of shape (n_features,), default=None
         Finite, non-negative factors ``pf_j`` of each feature's L1 penalty (all
         ones when None); 0 leaves a feature unpenalised (hqreg's and rqPen's
@@ -167,6 +173,7 @@ class LADRegressor(PenalisedMixin, RegressorMixin, BaseEstimator):
         "alpha": [Interval(Real, 0, None, closed="left")],
         "quantile": [Interval(Real, 0, 1, closed="neither")],
         "fit_intercept": ["boolean"],
+        "l1_ratio": PENALTY_CONSTRAINTS["l1_ratio"],
         "penalty_factor": PENALTY_CONSTRAINTS["penalty_factor"],
         "lower_bounds": PENALTY_CONSTRAINTS["lower_bounds"],
         "upper_bounds": PENALTY_CONSTRAINTS["upper_bounds"],
@@ -183,6 +190,7 @@ class LADRegressor(PenalisedMixin, RegressorMixin, BaseEstimator):
         *,
         quantile=0.5,
         fit_intercept=True,
+        l1_ratio=1.0,
         penalty_factor=None,
         lower_bounds=None,
         upper_bounds=None,
@@ -195,6 +203,7 @@ class LADRegressor(PenalisedMixin, RegressorMixin, BaseEstimator):
         self.alpha = alpha
         self.quantile = quantile
         self.fit_intercept = fit_intercept
+        self.l1_ratio = l1_ratio
         self.penalty_factor = penalty_factor
         self.lower_bounds = lower_bounds
         self.upper_bounds = upper_bounds

@@ -22,7 +22,12 @@ from lad import (
     lasso_path,
 )
 from lad.diagnostics import duality_gap, objective
-from tests._oracle import bounded_enet_reference, lad_lp_penalised, make_problem
+from tests._oracle import (
+    absolute_enet_reference,
+    bounded_enet_reference,
+    lad_lp_penalised,
+    make_problem,
+)
 
 TIGHT = dict(tol=1e-12, max_iter=100_000)
 
@@ -264,3 +269,64 @@ def test_wide_problem_with_bounded_unpenalised_features_converges(sparse):
     assert ours == pytest.approx(objective(X, y, w_ref, b_ref, **kw), rel=1e-7)
     assert model.coef_[0] > 0 and model.sparsity_report().converged
     assert model.n_iter_ < 1000
+
+
+# --- the elastic net of the absolute loss (a QP) ------------------------------------
+
+
+@pytest.mark.parametrize("l1_ratio", [0.0, 0.5, 0.9])
+@pytest.mark.parametrize("tau", [0.5, 0.25])
+@pytest.mark.parametrize("fmt", ["dense", "csc"])
+def test_lad_elastic_net_matches_clarabel_and_certifies(l1_ratio, tau, fmt):
+    pytest.importorskip("cvxpy", reason="cvxpy (the test extra) is the QP reference")
+    X, y = make_problem(80, 8, seed=41)
+    y[::7] += 10.0
+    sw = np.random.default_rng(41).uniform(0.2, 2.0, 80)
+    alpha = 0.1
+    w_ref, b_ref = absolute_enet_reference(X, y, alpha, l1_ratio, tau, PF, LO, HI, sw)
+    model = LADRegressor(
+        alpha=alpha, l1_ratio=l1_ratio, quantile=tau, penalty_factor=PF,
+        lower_bounds=LO, upper_bounds=HI,
+    )  # fmt: skip
+    model.fit(sp.csc_matrix(X) if fmt == "csc" else X, y, sample_weight=sw)
+    kw = dict(
+        alpha=alpha,
+        loss="absolute",
+        quantile=tau,
+        l1_ratio=l1_ratio,
+        penalty_factor=PF,
+        lower_bounds=LO,
+        upper_bounds=HI,
+        sample_weight=sw,
+    )
+    ours = objective(X, y, model.coef_, model.intercept_, **kw)
+    theirs = objective(X, y, w_ref, b_ref, **kw)
+    assert ours <= theirs * (1 + 1e-10)
+    assert ours == pytest.approx(theirs, rel=1e-8)
+    assert model.dual_gap_ <= 1e-9 * ours
+    assert duality_gap(X, y, model.coef_, model.intercept_, **kw) <= 1e-9 * ours
+    assert model.solver_.startswith("qp-ipm")
+    assert np.all(model.coef_ >= LO) and np.all(model.coef_ <= HI)
+    if l1_ratio > 0:
+        assert np.any(model.coef_ == 0)  # exact zeros, not 1e-12
+    assert model.sparsity_report().converged
+
+
+def test_lad_elastic_net_path_and_cv():
+    pytest.importorskip("cvxpy", reason="cvxpy (the test extra) is the QP reference")
+    X, y = make_problem(70, 6, seed=42)
+    path = lad_path(X, y, alphas=4, l1_ratio=0.5, quantile=0.5)
+    for k, a in enumerate(path.alphas):
+        single = LADRegressor(alpha=a, l1_ratio=0.5).fit(X, y)
+        kw = dict(alpha=a, loss="absolute", l1_ratio=0.5)
+        f_path = objective(X, y, path.coefs[:, k], path.intercepts[k], **kw)
+        f_single = objective(X, y, single.coef_, single.intercept_, **kw)
+        assert f_path == pytest.approx(f_single, rel=1e-10)
+    assert np.all(path.coefs[:, 0] == 0)  # alpha_max: the first all-zero alpha
+    cv = LADRegressorCV(alphas=5, cv=3, l1_ratio=[0.3, 1.0]).fit(X, y)
+    assert cv.l1_ratio_ in (0.3, 1.0) and cv.alphas_.shape == (2, 5)
+    refit = LADRegressor(alpha=cv.alpha_, l1_ratio=cv.l1_ratio_).fit(X, y)
+    kw = dict(alpha=cv.alpha_, loss="absolute", l1_ratio=cv.l1_ratio_)
+    assert objective(X, y, cv.coef_, cv.intercept_, **kw) == pytest.approx(
+        objective(X, y, refit.coef_, refit.intercept_, **kw), rel=1e-10
+    )
