@@ -83,8 +83,10 @@ class _FirstCompileNotice(event.Listener):
         if self.said:
             return
         dispatcher = ev.data.get("dispatcher") if ev.data else None
-        module = getattr(getattr(dispatcher, "py_func", None), "__module__", "")
-        if not module.startswith("lad."):
+        # Functions Numba generates (jitclass methods, e.g. skglm's) have
+        # ``__module__ = None``: other libraries' compiles are ignored, never broken.
+        module = getattr(getattr(dispatcher, "py_func", None), "__module__", None)
+        if not isinstance(module, str) or not module.startswith("lad."):
             return
         self.said = True
         where = cache_dir()
