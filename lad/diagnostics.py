@@ -281,8 +281,10 @@ default=None
     if loss == "absolute":
         return _absolute(X, y, coef, intercept, sw, pen, quantile,
                          fit_intercept, alpha, positive)["gap"]  # fmt: skip
-    c, xsw = _correlations(X, r, sw)
-    return _squared_gap(X, y, r, coef, sw, pen, fit_intercept, c, xsw, alpha, positive)
+    free, F = _free_block(X, pen)
+    c, xsw, xsF = _correlations(X, r, sw, F)
+    return _squared_gap(X, y, r, coef, sw, pen, fit_intercept, c, xsw, alpha, positive,
+                        (free, F, xsF))  # fmt: skip
 
 
 def _penalty_kw(l1_ratio, penalty_factor, lower_bounds, upper_bounds, positive):
@@ -305,25 +307,40 @@ def _absolute(X, y, coef, intercept, sw, pen, quantile, fit_intercept, alpha,
     )  # fmt: skip
 
 
-def _correlations(X, r, sw):
-    # One pass over X gives both X'S r / W and X' sw.
-    G = np.asarray(X.T @ np.column_stack([sw * r, sw]))
-    return G[:, 0] / sw.sum(), G[:, 1]
+def _correlations(X, r, sw, F=None):
+    # One pass over X gives X'S r / W, X' sw and, with unpenalised columns F, X'S F.
+    parts = [sw * r, sw] if F is None else [sw * r, sw, F * sw[:, None]]
+    G = np.asarray(X.T @ np.column_stack(parts))
+    return G[:, 0] / sw.sum(), G[:, 1], None if F is None else G[:, 2:]
 
 
-def _project_off(X, sw, theta, g, free, fit_intercept):
+def _free_block(X, pen):
+    """Unpenalised, unbounded columns: ``(mask, dense block)`` or ``(None, None)``."""
+    if pen is None:
+        return None, None
+    free = (pen[L1] == 0) & (pen[L2] == 0) & np.isneginf(pen[LOWER])
+    free &= np.isposinf(pen[UPPER])
+    if not free.any():
+        return None, None
     cols = X[:, np.flatnonzero(free)]
     F = cols.toarray() if sp.issparse(cols) else np.asarray(cols, dtype=np.float64)
-    if fit_intercept:
-        F = F - (sw @ F) / sw.sum()
+    return free, F
+
+
+def _project_off(sw, theta, g, fit_intercept, F, xsw, xsF):
+    # The S-orthogonal projection of theta off the (centred) free columns; X'S F
+    # comes from the same pass over X as the correlations.
+    mean = (sw @ F) / sw.sum() if fit_intercept else np.zeros(F.shape[1])
+    Fc = F - mean
     root = np.sqrt(sw)
-    beta = np.linalg.lstsq(F * root[:, None], theta * root, rcond=None)[0]
-    theta = theta - F @ beta
-    g = g - np.asarray(X.T @ (sw[:, None] * F)) @ beta
+    beta = np.linalg.lstsq(Fc * root[:, None], theta * root, rcond=None)[0]
+    theta = theta - Fc @ beta
+    g = g - (xsF - np.outer(xsw, mean)) @ beta
     return theta, g
 
 
-def _squared_gap(X, y, r, coef, sw, pen, fit_intercept, c, xsw, alpha, positive):
+def _squared_gap(X, y, r, coef, sw, pen, fit_intercept, c, xsw, alpha, positive,
+                 free_block):  # fmt: skip
     if pen is None:
         return _lasso_gap(y, r, coef, sw, alpha, fit_intercept, positive, c, xsw)
     # c = X'S r / W. Centring the dual point shifts X'S theta by (sum S r / W) X'sw.
@@ -336,13 +353,12 @@ def _squared_gap(X, y, r, coef, sw, pen, fit_intercept, c, xsw, alpha, positive)
     mean_r = float(sw @ r) / W if fit_intercept else 0.0
     theta = r - mean_r
     g = c * W - mean_r * xsw
-    free = (pen[L1] == 0) & (pen[L2] == 0) & np.isneginf(pen[LOWER])
-    free &= np.isposinf(pen[UPPER])
-    if free.any():
+    free, F, xsF = free_block
+    if free is not None:
         # An unpenalised, unbounded coefficient needs x_j'S theta = 0: project
         # theta off those columns (S-orthogonally, after centring). What rounding
         # leaves there is reported by kkt_violation, not charged to the gap.
-        theta, g = _project_off(X, sw, theta, g, free, fit_intercept)
+        theta, g = _project_off(sw, theta, g, fit_intercept, F, xsw, xsF)
         g = np.where(free, 0.0, g)
     scale = dual_limit(pen_W, g)
     theta *= scale
@@ -587,8 +603,10 @@ default=None
             "kkt_violation": float(cert["dual_infeasibility"]),
         }
     W = sw.sum()
-    c, xsw = _correlations(X, r, sw)
-    gap = _squared_gap(X, y, r, coef, sw, pen, fit_intercept, c, xsw, alpha, positive)
+    free, F = _free_block(X, pen)
+    c, xsw, xsF = _correlations(X, r, sw, F)
+    gap = _squared_gap(X, y, r, coef, sw, pen, fit_intercept, c, xsw, alpha, positive,
+                       (free, F, xsF))  # fmt: skip
     return {
         "objective": float(0.5 * (sw @ (r * r)) / W + _penalty_value(alpha, pen, coef)),
         "duality_gap": float(gap),

@@ -15,6 +15,7 @@ is ``g0 - C' M^+ g0_F``.
 from dataclasses import dataclass
 
 import numpy as np
+import scipy.sparse as sp
 
 from .._penalty import L1, L2, LOWER, UPPER
 from .._validation import DenseDesign, readonly
@@ -71,12 +72,11 @@ def unpenalised_mask(unit, n_features):
     return np.broadcast_to(zero, (n_features,)).copy()
 
 
-def free_columns(problem, g0, unit, gradient):
+def free_columns(problem, g0, unit):
     """The :class:`Free` of a squared-loss problem, in its scaled units.
 
-    ``g0`` is the null gradient ``Xc' S yc`` and ``gradient(v, out)`` fills
-    ``Xc' S v``; ``unit`` the scaled unit penalty. Constant columns are never free
-    (their coefficient is fixed at 0).
+    ``g0`` is the null gradient ``Xc' S yc``; ``unit`` the scaled unit penalty.
+    Constant columns are never free (their coefficient is fixed at 0).
     """
     p = problem.n_features
     unpen = unpenalised_mask(unit, p)
@@ -89,25 +89,29 @@ def free_columns(problem, g0, unit, gradient):
     if problem.gram is not None:
         C = np.array(problem.gram[free])
     else:
-        C = np.empty((k, p))
-        for f, j in enumerate(free):
-            gradient(_centred_column(problem, j), C[f])
+        C = _cross_products(problem, free)
     M = C[:, free]
     M = 0.5 * (M + M.T)
     proj = np.ascontiguousarray(np.hstack([C, M, g0[free][:, None]]))
     return Free(readonly(free), readonly(proj), unpen, bounded)
 
 
-def _centred_column(problem, j):
+def _cross_products(problem, free):
+    """``Xc' S Xc_F`` as ``(k, p)``: one matrix product, one pass over ``X``."""
     design = problem.design
     n = problem.n_samples
+    sw = problem.sw
     if isinstance(design, DenseDesign):
-        x = np.array(design.X[:, j], dtype=np.float64)
+        F = np.array(design.X[:, free], dtype=np.float64)
+        X = design.X
     else:
-        x = np.zeros(n)
-        lo, hi = design.indptr[j], design.indptr[j + 1]
-        x[design.indices[lo:hi]] = design.data[lo:hi]
+        X = sp.csc_matrix((design.data, design.indices, design.indptr),
+                          shape=design.shape, copy=False)  # fmt: skip
+        F = X[:, free].toarray()
     if problem.fit_intercept:
-        sw = problem.sw
-        x -= float(sw @ x) / n if sw.shape[0] else float(x.mean())
-    return x
+        F -= (sw @ F) / n if sw.shape[0] else F.mean(axis=0)
+    V = F * sw[:, None] if sw.shape[0] else F
+    # V's weighted columns sum to 0, so X'V is already the centred product.
+    C = np.asarray(X.T @ V).T
+    C[:, problem.col_sq == 0.0] = 0.0
+    return np.ascontiguousarray(C)

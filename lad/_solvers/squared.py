@@ -343,7 +343,7 @@ def alpha_max(problem, tgt, unit):
     rescaling leaves alpha unchanged). ``inf`` when nothing is penalised.
     """
     unit_s = _scaling(problem, tgt).penalty(unit, DEGREE)
-    free = free_columns(problem, tgt.g0, unit_s, _gradient(problem))
+    free = free_columns(problem, tgt.g0, unit_s)
     return _alpha_max_scaled(problem, _null_gradient(problem, tgt, unit_s, free),
                              unit_s)  # fmt: skip
 
@@ -469,7 +469,7 @@ def solve(problem, tgt, alpha, unit, *, coef0=None, options=Options(), free=None
     unit_s = sc.penalty(unit, DEGREE)
     pen = _times(unit_s, float(alpha))
     if free is None:
-        free = free_columns(problem, tgt.g0, unit_s, _gradient(problem))
+        free = free_columns(problem, tgt.g0, unit_s)
     tol_abs = float(options.tol) * tgt.y_sq / n
     w = np.zeros(p)
     if coef0 is not None:
@@ -564,7 +564,7 @@ def path(problem, tgt, alphas, unit, *, options=Options(), progress=None):
     conv = np.zeros(k, dtype=bool)
     w0 = None
     unit_s = _scaling(problem, tgt).penalty(unit, DEGREE)
-    free = free_columns(problem, tgt.g0, unit_s, _gradient(problem))
+    free = free_columns(problem, tgt.g0, unit_s)
     for i, a in enumerate(alphas):
         res = solve(problem, tgt, float(a), unit, coef0=w0, options=options,
                     free=free)  # fmt: skip
@@ -585,7 +585,7 @@ def _gram_path(problem, tgt, alphas, unit, options, progress):
     n, p = problem.n_samples, problem.n_features
     sc = _scaling(problem, tgt)
     unit_s = sc.penalty(unit, DEGREE)
-    free = free_columns(problem, tgt.g0, unit_s, _gradient(problem))
+    free = free_columns(problem, tgt.g0, unit_s)
     # With unpenalised coefficients no alpha gives the zero vector: the kernel's
     # all-zero shortcut is switched off.
     amax = np.inf if free.any else _alpha_max_scaled(problem, tgt.g0, unit_s)
@@ -634,7 +634,7 @@ def certificate(problem, tgt, coef, alpha, unit):
     sc = _scaling(problem, tgt)
     unit_s = sc.penalty(unit, DEGREE)
     pen = _times(unit_s, float(alpha))
-    free = free_columns(problem, tgt.g0, unit_s, _gradient(problem))
+    free = free_columns(problem, tgt.g0, unit_s)
     w = sc.coef_in(coef)
     r = np.array(tgt.yc)
     if np.any(w):
