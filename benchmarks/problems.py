@@ -7,6 +7,10 @@ matrix is in memory at a time. ``kind`` says how solvers are called and scored:
 - ``"path"``: a grid of alphas; the score is the objective at every alpha.
 - ``"cv"`` / ``"grid"``: cross-validation end to end; the score is the objective of
   the refitted model at the alpha it selected.
+
+``l1_ratio`` and ``penalty`` (``p -> penalty factors``) give the full penalty
+``alpha * sum_j pf_j (l1_ratio |w_j| + (1 - l1_ratio) / 2 w_j^2)``; ``alpha_max`` and
+every objective are computed with them.
 """
 
 from dataclasses import dataclass, field
@@ -31,13 +35,19 @@ class Problem:
     n_alphas: int = 0  # grid kinds: alphas = alpha_max * logspace(0, -log10(eps))
     eps: float = 1e-3
     quantile: float = 0.5
+    l1_ratio: float = 1.0
+    penalty: object = None  # p -> penalty factors (None: all ones)
     data: dict = field(default_factory=dict)
 
     def build(self):
         """Generate the data and the alpha (or alphas) of the problem."""
         X, y = self.make()
-        amax = lad.alpha_max(X, y, loss=self.loss)
+        pf = None if self.penalty is None else self.penalty(X.shape[1])
+        amax = lad.alpha_max(
+            X, y, loss=self.loss, l1_ratio=self.l1_ratio, penalty_factor=pf
+        )
         self.data = {"X": X, "y": y, "alpha_max": amax}
+        self.data.update(l1_ratio=self.l1_ratio, penalty_factor=pf)
         if self.kind == "fit":
             self.data["alpha"] = amax / self.alpha_div if self.alpha_div else 0.0
         else:
@@ -54,6 +64,32 @@ def toeplitz(n, p, rho, k, seed):
         n, p, n_informative=k, correlation=rho, random_state=seed
     )
     return X, y
+
+
+def unit_sd(make):
+    """``y`` centred to population sd 1: glmnet divides ``y`` by its sd (1/n)
+    internally, which rescales the ridge part of an elastic net unless sd(y) = 1."""
+
+    def made():
+        X, y = make()
+        return X, (y - y.mean()) / y.std()
+
+    return made
+
+
+def factors(n_free, share2, seed):
+    """Penalty factors: the first ``n_free`` 0 (unpenalised), then 1 except a random
+    ``share2`` of the rest at 2."""
+
+    def pf(p):
+        rng = np.random.default_rng(seed)
+        out = np.ones(p)
+        out[:n_free] = 0.0
+        rest = np.arange(n_free, p)
+        out[rng.choice(rest, int(round(share2 * rest.size)), replace=False)] = 2.0
+        return out
+
+    return pf
 
 
 def heavy_tailed(n, p, k, seed):
@@ -107,6 +143,28 @@ def problems(quick=False):
                 alpha_div=div,
             )
         )
+    n, p = size((2000, 5000), (500, 1250))
+    out.append(
+        Problem(
+            f"enet dense {n}x{p} rho=0.5 l1_ratio=0.5 amax/20 sd(y)=1",
+            "fit",
+            "squared",
+            unit_sd(lambda n=n, p=p: toeplitz(n, p, 0.5, 50, 10)),
+            alpha_div=20,
+            l1_ratio=0.5,
+        )
+    )
+    n, p = size((1000, 2000), (250, 500))
+    out.append(
+        Problem(
+            f"lasso penalty_factor dense {n}x{p} rho=0.5 amax/10 pf 0 x5, 2 x10%",
+            "fit",
+            "squared",
+            lambda n=n, p=p: toeplitz(n, p, 0.5, 20, 11),
+            alpha_div=10,
+            penalty=factors(5, 0.1, 12),
+        )
+    )
     n, p = size((20000, 200000), (5000, 50000))
     out.append(
         Problem(

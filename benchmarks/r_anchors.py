@@ -7,7 +7,11 @@ and writes the coefficients back, so objectives are computed in Python with
 ``lad.diagnostics.objective`` like every other solver's.
 
 Scalings: glmnet with ``standardize=FALSE`` minimises ``(1/2n) RSS + lambda ||b||_1``
-(lad's Lasso, ``lambda = alpha``). ``rq.fit.lasso`` minimises
+(lad's Lasso, ``lambda = alpha``). With ``alpha = l1_ratio`` it is lad's elastic net
+only if sd(y) = 1 (population): gaussian glmnet divides ``y`` by its sd, which
+rescales the ridge part (the elastic-net problem standardises ``y``). glmnet rescales
+``penalty.factor`` to sum to ``p``, so lad's ``alpha * pf_j`` is
+``lambda = alpha * sum(pf) / p`` with the same factors. ``rq.fit.lasso`` minimises
 ``sum rho_tau + (lambda/2) ||b||_1``, so ``lambda = n * alpha`` is lad's LAD-Lasso
 (checked against the LP on a small problem; the intercept gets ``lambda = 0``).
 """
@@ -42,6 +46,7 @@ if (dims[4] == 1) {
 y <- rd("y.bin", "double", n)
 alphas <- rd("alphas.bin", "double", dims[5])
 alpha <- alphas[1]
+PENALTY_SETUP
 tols <- c(TOLS); repeats <- REPEATS; cap <- CAP; tau <- TAU
 suppressMessages(LIBRARY)
 if (exists("glmnet.control")) glmnet.control(fdev = 0, devmax = 1)
@@ -66,7 +71,7 @@ for (k in seq_along(tols)) {
 """
 
 _GLMNET = "glmnet(X, y, family = 'gaussian', lambda = {lam}, standardize = FALSE, "
-_GLMNET += "intercept = TRUE, thresh = tol, maxit = 1e8)"
+_GLMNET += "intercept = TRUE, thresh = tol, maxit = 1e8PENALTY_ARGS)"
 _RQ = "rq.fit(cbind(1, X), y, tau = tau, method = '{m}')"
 
 METHODS = {
@@ -191,8 +196,20 @@ def run(method, prob, *, repeats=3, cap=120.0):
     X, y = prob.data["X"], prob.data["y"]
     alphas = prob.data.get("alphas", prob.data.get("alpha"))
     ladder = tols or (0.0,)
+    script = _SCRIPT
+    l1_ratio = prob.data.get("l1_ratio", 1.0)
+    pf = prob.data.get("penalty_factor")
+    if "glmnet" in library and (l1_ratio != 1.0 or pf is not None):
+        if method != "glmnet":
+            raise NotImplementedError(f"R {method} with an elastic net or factors")
+        setup, extra = "", f", alpha = {float(l1_ratio)!r}"
+        if pf is not None:  # glmnet rescales penalty.factor to sum to p
+            setup = 'pf <- rd("pf.bin", "double", p); alpha <- alpha * sum(pf) / p'
+            extra += ", penalty.factor = pf"
+        script = script.replace("PENALTY_SETUP", setup)
+        call = call.replace("PENALTY_ARGS", extra)
     script = (
-        _SCRIPT.replace("TOLS", ", ".join(repr(float(t)) for t in ladder))
+        script.replace("TOLS", ", ".join(repr(float(t)) for t in ladder))
         .replace("REPEATS", str(int(repeats)))
         .replace("CAP", repr(float(cap)))
         .replace("TAU", repr(float(prob.quantile)))
@@ -200,10 +217,13 @@ def run(method, prob, *, repeats=3, cap=120.0):
         .replace("CALL", call)
         .replace("EXTRACT", extract)
     )
+    script = script.replace("PENALTY_SETUP", "").replace("PENALTY_ARGS", "")
     results = []
     with tempfile.TemporaryDirectory(prefix="lad-bench-r-") as tmp:
         d = Path(tmp)
         _write(d, X, y, alphas, repeats)
+        if pf is not None:
+            np.asarray(pf, dtype=np.float64).tofile(d / "pf.bin")
         (d / "fit.R").write_text(script)
         err = _wait(d, cap)
         lines = []

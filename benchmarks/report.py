@@ -166,8 +166,37 @@ def markdown(env, first, rows):
     return "\n".join(lines) + "\n"
 
 
-def write(env, first, rows, final=True):
-    """Write latest.{json,md} (and dated copies if ``final``); returns the paths."""
+def anchor_table(rows):
+    """Markdown: per problem, lad's median time, each anchor's, lad / anchor and the
+    objective difference (anchor - lad, relative to lad's objective)."""
+    lines = [
+        "| problem | lad solver | lad s | anchor | anchor tol | anchor s "
+        "| lad / anchor | (f_anchor - f_lad) / f_lad | note |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for problem in dict.fromkeys(r["problem"] for r in rows):
+        group = [r for r in rows if r["problem"] == problem]
+        ours = [r for r in group if not r.get("anchor", True)]
+        if not ours:
+            continue
+        lad_row = ours[0]
+        t_lad, f_lad = lad_row.get("seconds"), lad_row.get("objective")
+        for a in (r for r in group if r.get("anchor")):
+            t_a, f_a = a.get("seconds"), a.get("objective")
+            ratio = "" if None in (t_lad, t_a) else f"**{t_lad / t_a:.2f}**"
+            diff = "" if None in (f_lad, f_a) else f"{(f_a - f_lad) / abs(f_lad):+.1e}"
+            lines.append(
+                f"| {problem} | {lad_row['solver']} (tol {_tol(lad_row)}) "
+                f"| {_fmt(t_lad, '.4f')} | {a['solver']} | {_tol(a)} "
+                f"| {_fmt(t_a, '.4f')} | {ratio} | {diff} "
+                f"| {'; '.join(filter(None, [lad_row.get('note'), a.get('note')]))} |"
+            )
+    return "\n".join(lines) + "\n"
+
+
+def write(env, first, rows, final=True, out=""):
+    """Write latest.{json,md} (and dated copies if ``final``), or only
+    ``{out}.{json,md}`` with the per-anchor table added; returns the paths."""
     RESULTS.mkdir(exist_ok=True)
     payload = {"environment": env, "startup": first, "results": _finite(rows)}
     stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M")
@@ -176,8 +205,11 @@ def write(env, first, rows, final=True):
     env = {**env, "complete": final}
     payload["environment"] = env
     md = markdown(env, first, rows)
+    if out:
+        md += "\n## lad / each anchor (median times)\n\n" + anchor_table(rows)
     text = json.dumps(payload, indent=1, default=_jsonable)
-    for stem in ("latest", stamp) if final else ("latest",):
+    stems = ("latest", stamp) if final else ("latest",)
+    for stem in (out,) if out else stems:
         (RESULTS / f"{stem}.json").write_text(text)
         (RESULTS / f"{stem}.md").write_text(md)
         paths += [RESULTS / f"{stem}.json", RESULTS / f"{stem}.md"]

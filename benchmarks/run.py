@@ -123,7 +123,8 @@ def score(prob, output):
     """``(objective vector, nnz, key)``; ``key`` is the selected alpha for CV kinds."""
     d = prob.data
     X, y = d["X"], d["y"]
-    kw = dict(loss=prob.loss, quantile=prob.quantile)
+    kw = dict(loss=prob.loss, quantile=prob.quantile, l1_ratio=prob.l1_ratio)
+    kw["penalty_factor"] = d.get("penalty_factor")
     if prob.kind == "fit":
         coef, b = output
         f = [objective(X, y, coef, b, alpha=d["alpha"], **kw)]
@@ -304,7 +305,9 @@ def add_ratios(rows):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="reduced sizes")
-    parser.add_argument("--only", default="", help="substring of problem names")
+    parser.add_argument(
+        "--only", default="", help="substring of problem names ('|' separates several)"
+    )
     parser.add_argument("--repeats", type=int, default=3, help="timed runs (>= 3)")
     parser.add_argument(
         "--cap", type=float, default=None, help="seconds per fit (120, quick 20)"
@@ -312,13 +315,28 @@ def main(argv=None):
     parser.add_argument(
         "--no-startup", action="store_true", help="skip start-up and memory"
     )
+    parser.add_argument(
+        "--startup", action="store_true", help="measure start-up costs with --only"
+    )
+    parser.add_argument(
+        "--out",
+        default="",
+        help="write results/OUT.{json,md} (with a per-anchor ratio table) instead of "
+        "latest and a dated copy",
+    )
     args = parser.parse_args(argv)
     cap = args.cap or (20.0 if args.quick else 120.0)
     t_start = time.perf_counter()
     env = report.environment(args.quick, cap, args.repeats, THREAD_VARS)
     log(f"{env['cpu']}, {env['cores']} cores; R: {env['versions']['R']}")
     first = None
-    if not args.no_startup and not args.only:
+    only = [part for part in args.only.split("|") if part]
+    if not args.no_startup and only and args.startup:
+        log("== start-up costs (fresh processes)")
+        first = startup.measure()
+        for label, vals in first.items():
+            log(f"   {label}: {vals}")
+    if not args.no_startup and not only:
         log("== start-up costs (fresh processes)")
         first = startup.measure()
         for label, vals in first.items():
@@ -333,7 +351,7 @@ def main(argv=None):
             log(f"   {label}: {vals}")
     rows = []
     for prob in problems(args.quick):
-        if args.only and args.only not in prob.name:
+        if only and not any(part in prob.name for part in only):
             continue
         log(f"== {prob.name}")
         t0 = time.perf_counter()
@@ -344,9 +362,9 @@ def main(argv=None):
             log("   " + report.row_line(r))
         log(f"   ({time.perf_counter() - t0:.0f} s)")
         rows.extend(new)
-        report.write(env, first, rows, final=False)  # keep partial results
+        report.write(env, first, rows, final=False, out=args.out)  # partial results
     env["total_seconds"] = time.perf_counter() - t_start
-    paths = report.write(env, first, rows)
+    paths = report.write(env, first, rows, out=args.out)
     log(report.markdown(env, first, rows))
     log("written: " + ", ".join(str(p) for p in paths))
     log(f"total {env['total_seconds']:.0f} s")

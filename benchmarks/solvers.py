@@ -6,7 +6,8 @@ Every solver is a :class:`Solver` whose ``fit(tol)`` returns a normalised output
 - ``"path"``: ``(coefs of shape (p, n_alphas), intercepts)``
 - ``"cv"`` / ``"grid"``: ``(selected alpha in lad's scaling, coef, intercept)``
 
-Scalings: sklearn, skglm, celer and glmnet share lad's Lasso alpha;
+Scalings: sklearn, skglm, celer and glmnet share lad's Lasso alpha (and, for the
+elastic net, sklearn's ``alpha (l1_ratio ||w||_1 + (1 - l1_ratio) / 2 ||w||^2)``);
 ``QuantileRegressor`` minimises ``(1/n) sum rho_q + alpha ||w||_1``, i.e. half of
 lad's LAD objective, so it gets ``alpha / 2``.
 """
@@ -104,8 +105,68 @@ def _center(X, y):
     return X - xm, y - y.mean(), xm, y.mean()
 
 
+def penalised_solvers(prob):
+    """Elastic net and penalty factors: ``LassoL1`` against ``ElasticNet`` (sklearn,
+    skglm, celer; all in lad's scaling) or skglm's ``WeightedL1`` (the same
+    ``alpha * sum_j pf_j |w_j|``, zeros unpenalised; sklearn has no factors and
+    celer's must be strictly positive)."""
+    import skglm
+
+    d = prob.data
+    X, y, alpha = d["X"], d["y"], d["alpha"]
+    l1_ratio, pf = d["l1_ratio"], d["penalty_factor"]
+
+    def lad_fit(tol):
+        m = lad.LassoL1(
+            alpha, l1_ratio=l1_ratio, penalty_factor=pf, tol=tol, max_iter=MAX_ITER
+        )
+        return _est(m.fit(X, y))
+
+    out = [Solver("lad LassoL1", _quiet(lad_fit), anchor=False, jit=True)]
+    if pf is None:
+        import celer
+        from sklearn.linear_model import ElasticNet
+
+        def sk_fit(tol):
+            m = ElasticNet(alpha, l1_ratio=l1_ratio, tol=tol, max_iter=MAX_ITER)
+            return _est(m.fit(X, y))
+
+        def skglm_fit(tol):
+            m = skglm.ElasticNet(alpha, l1_ratio=l1_ratio, tol=tol, max_iter=1000)
+            return _est(m.fit(X, y))
+
+        def celer_fit(tol):
+            m = celer.ElasticNet(alpha, l1_ratio=l1_ratio, tol=tol, max_iter=1000)
+            return _est(m.fit(X, y))
+
+        return out + [
+            Solver("sklearn ElasticNet", _quiet(sk_fit)),
+            Solver("skglm ElasticNet", _quiet(skglm_fit), jit=True),
+            Solver("celer ElasticNet", _quiet(celer_fit)),
+        ]
+    if l1_ratio != 1.0:
+        raise NotImplementedError("penalty factors with an elastic net")
+    from skglm.datafits import Quadratic
+    from skglm.penalties import WeightedL1
+    from skglm.solvers import AndersonCD
+
+    def skglm_fit(tol):
+        m = skglm.GeneralizedLinearEstimator(
+            Quadratic(),
+            WeightedL1(alpha, np.asarray(pf, dtype=np.float64)),
+            AndersonCD(max_iter=1000, tol=tol, fit_intercept=True),
+        )
+        return _est(m.fit(X, y))
+
+    return out + [Solver("skglm WeightedL1", _quiet(skglm_fit), jit=True)]
+
+
 def fit_solvers(prob):
     X, y, alpha, q = prob.data["X"], prob.data["y"], prob.data["alpha"], prob.quantile
+    if prob.loss == "squared" and (
+        prob.l1_ratio != 1.0 or prob.data.get("penalty_factor") is not None
+    ):
+        return penalised_solvers(prob)
     if prob.loss == "squared":
         import celer
         import skglm

@@ -26,12 +26,16 @@ rng = np.random.default_rng(0)
 X = rng.standard_normal((200, 20))
 y = X[:, 0] - X[:, 1] + rng.standard_normal(200)
 Xs = sp.random(200, 300, density=0.05, format="csc", random_state=0)
+pf = np.r_[np.zeros(2), np.ones(16), 2.0, 2.0]
 out = {"import lad": t1 - t0, "import estimators (sklearn, numba)": t2 - t1}
 for label, fit in [
     ("first LassoL1 fit (dense)", lambda: LassoL1(alpha=0.01).fit(X, y)),
     ("first LassoL1 fit (CSC)", lambda: LassoL1(alpha=0.001).fit(Xs, y)),
     ("first LADRegressor fit", lambda: LADRegressor().fit(X, y)),
     ("first LADRegressor fit (alpha>0)", lambda: LADRegressor(0.01).fit(X, y)),
+    ("first LassoL1 fit (l1_ratio=0.5)", lambda: LassoL1(0.01, l1_ratio=0.5).fit(X, y)),
+    ("first LassoL1 fit (penalty_factor)",
+     lambda: LassoL1(0.01, penalty_factor=pf).fit(X, y)),
 ]:
     t = time.perf_counter()
     fit()
