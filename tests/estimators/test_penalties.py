@@ -330,3 +330,43 @@ def test_lad_elastic_net_path_and_cv():
     assert objective(X, y, cv.coef_, cv.intercept_, **kw) == pytest.approx(
         objective(X, y, refit.coef_, refit.intercept_, **kw), rel=1e-10
     )
+
+
+@pytest.mark.parametrize(
+    "fit",
+    [
+        lambda X, y, kw: LADRegressor(alpha=0.1, **kw).fit(X, y),
+        lambda X, y, kw: LassoL1CV(cv=2, alphas=3, **kw).fit(X, y),
+        lambda X, y, kw: LADRegressorCV(cv=2, alphas=3, **kw).fit(X, y),
+        lambda X, y, kw: lasso_path(X, y, alphas=3, **kw),
+        lambda X, y, kw: lad_path(X, y, alphas=3, **kw),
+        lambda X, y, kw: alpha_max(X, y, **kw),
+    ],
+    ids=[
+        "LADRegressor",
+        "LassoL1CV",
+        "LADRegressorCV",
+        "lasso_path",
+        "lad_path",
+        "alpha_max",
+    ],  # fmt: skip
+)
+@pytest.mark.parametrize(
+    ("params", "match"),
+    [
+        ({"penalty_factor": [1, -1, 1, 1]}, "penalty_factor"),
+        ({"penalty_factor": [1, np.nan, 1, 1]}, "penalty_factor"),
+        ({"penalty_factor": [1, 1, 1]}, "penalty_factor"),
+        (
+            {"lower_bounds": [0, -1, 0, 0], "upper_bounds": [1, -2, 1, 1]},
+            "lower_bounds",
+        ),
+        ({"upper_bounds": [1, 1]}, "upper_bounds"),
+        ({"lower_bounds": 0.5}, "contain 0"),
+        ({"l1_ratio": 1.5}, "l1_ratio"),
+    ],
+)
+def test_every_entry_point_refuses_bad_penalty_parameters(fit, params, match):
+    X, y = make_problem(20, 4, seed=43)
+    with pytest.raises(ValueError, match=match):
+        fit(X, y, params)

@@ -110,3 +110,62 @@ def test_lasso_matches_sklearn(problem, frac, fit_intercept):
     assert f <= f_ref * (1 + 1e-7) + 1e-12
     if frac >= 1.0:
         assert np.all(m.coef_ == 0.0)
+
+
+@st.composite
+def penalties(draw, p):
+    """Random factors (some 0), an l1_ratio and bounds that contain 0."""
+    seed = draw(st.integers(0, 2**31 - 1))
+    rng = np.random.default_rng(seed)
+    pf = rng.choice([0.0, 0.5, 1.0, 2.0], size=p, p=[0.2, 0.2, 0.4, 0.2])
+    lo = np.where(rng.random(p) < 0.3, -rng.uniform(0, 0.5, p), -np.inf)
+    hi = np.where(rng.random(p) < 0.3, rng.uniform(0, 0.5, p), np.inf)
+    lo[rng.random(p) < 0.15] = 0.0
+    return pf, lo, hi
+
+
+@given(problems(max_n=30, max_p=5), st.data(), st.sampled_from([0.5, 0.2, 0.8]),
+       st.floats(0.0, 0.95), st.floats(0.05, 1.5))  # fmt: skip
+def test_lad_elastic_net_with_factors_and_bounds_reaches_clarabels_optimum(
+    problem, data, tau, l1_ratio, frac
+):
+    import pytest
+
+    pytest.importorskip("cvxpy", reason="cvxpy (the test extra) is the QP reference")
+    from lad.diagnostics import objective
+    from tests._oracle import absolute_enet_reference
+
+    X, A, y, sw, weights = problem
+    if weights == "wide":
+        return  # CLARABEL's tolerances are absolute: no reference at 1e12 ratios
+    n, p = X.shape
+    pf, lo, hi = data.draw(penalties(p))
+    alpha = frac * max(float(np.max(np.abs(X.T @ (y - np.median(y))))) / n, 1e-3)
+    kw = dict(
+        alpha=alpha,
+        loss="absolute",
+        quantile=tau,
+        l1_ratio=l1_ratio,
+        penalty_factor=pf,
+        lower_bounds=lo,
+        upper_bounds=hi,
+        sample_weight=sw,
+    )
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ConvergenceWarning)
+        m = LADRegressor(
+            alpha=alpha,
+            quantile=tau,
+            l1_ratio=l1_ratio,
+            penalty_factor=pf,
+            lower_bounds=lo,
+            upper_bounds=hi,
+        ).fit(A, y, sample_weight=sw)
+    got = objective(X, y, m.coef_, m.intercept_, **kw)
+    w_ref, b_ref = absolute_enet_reference(X, y, alpha, l1_ratio, tau, pf, lo, hi, sw)
+    best = objective(X, y, w_ref, b_ref, **kw)
+    scale = objective(X, y, np.zeros(p), float(np.median(y)), **kw) + 1e-300
+    assert got <= best + 1e-8 * scale
+    assert got - m.dual_gap_ <= best + 1e-9 * scale  # the certificate is honest
+    if not caught:
+        assert m.dual_gap_ <= m.tol * scale * 2 + 1e-15
