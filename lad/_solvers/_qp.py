@@ -155,12 +155,14 @@ class _Newton:
         return dbeta, dv, drp, drm
 
 
-def ipm_qp(X, y, sw, tau, pen_lp, fit_intercept, *, max_iter=MAX_ITER):
+def ipm_qp(X, y, sw, tau, pen_lp, fit_intercept, *, max_iter=MAX_ITER, log=None):
     """Interior point solution ``(w, b, u, n_iter)``; ``u`` the data rows' duals.
 
     ``pen_lp`` is the penalty in the LP's units (``W / 2`` times the estimator's),
     ``X`` an ndarray or a CSC matrix. ``u`` is in the certificate's convention
     (``tau - 1 <= u <= tau``). Rows of weight 0 are dropped before the solve.
+    ``log`` (a :class:`lad._progress.Progress`) gets a line per iteration at
+    ``verbose=2``.
     """
     keep = np.flatnonzero(sw > 0)
     Xk = X[keep] if keep.size < X.shape[0] else X
@@ -195,6 +197,9 @@ def ipm_qp(X, y, sw, tau, pen_lp, fit_intercept, *, max_iter=MAX_ITER):
         comp = pt.complementarity()
         mu = comp / max(n_comp, 1)
         primal = float(cp_f @ rp + cm_f @ rm) + 0.5 * float(beta @ (m_diag * beta))
+        if log is not None and log.level >= 2:
+            log.note(f"interior point {n_iter}: complementarity {comp:.3g}, "
+                     f"objective {primal:.10g}", 2)  # fmt: skip
         if (comp <= IPM_RTOL * max(abs(primal), 1.0)
                 and np.max(np.abs(r_prim), initial=0.0) <= 1e3 * IPM_RTOL * scale
                 and np.max(np.abs(r_dual), initial=0.0)

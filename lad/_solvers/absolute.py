@@ -506,7 +506,7 @@ def _solve_qp(problem, pen, tol_abs, amax, log):
     pen_lp[L1] *= W / 2.0
     pen_lp[L2] *= W / 2.0
     w_c, b, u, n_iter = _qp.ipm_qp(X, problem.y, problem.sw, problem.tau, pen_lp,
-                                   problem.fit_intercept)  # fmt: skip
+                                   problem.fit_intercept, log=log)  # fmt: skip
     w_c = np.clip(w_c, pen_lp[LOWER], pen_lp[UPPER])
     polished = _qp.polish(X, problem.y, problem.sw, problem.tau, pen_lp,
                           problem.fit_intercept, w_c, b, u)  # fmt: skip
