@@ -188,6 +188,11 @@ def _zero_set_duals(X, y, sw, r, zero, pen_k, tau, fit_intercept, w):
     free = delta_free
     while True:
         uf, ok = _free_set_duals(X, y, sw, u, free, pen_k, tau, fit_intercept, w)
+        if not ok and np.any(pen_k[L2]):
+            # At a point that is only near the optimum the ridge coordinates'
+            # conditions cannot all hold: meet them as closely as the box allows.
+            uf, ok = _free_set_duals(X, y, sw, u, free, pen_k, tau, fit_intercept, w,
+                                     relax=True)  # fmt: skip
         if ok or free.size >= order.size:
             u[free] = uf
             return u
@@ -195,13 +200,15 @@ def _zero_set_duals(X, y, sw, r, zero, pen_k, tau, fit_intercept, w):
         free = np.union1d(zero, order[:size])
 
 
-def _free_set_duals(X, y, sw, u, zero, pen_k, tau, fit_intercept, w):
+def _free_set_duals(X, y, sw, u, zero, pen_k, tau, fit_intercept, w, relax=False):
     """Best dual values on a set of free rows, others fixed (small LP + exact repair).
 
     Variables are ``v = sw_Z u_Z`` (so the matrix holds ``X`` itself, not rows
     scaled by possibly tiny weights, which HiGHS would drop) and, for each finite
     bound, the epigraph ``t`` of its share of the conjugate. Each constraint row is
-    normalised. Returns ``(u_free, feasible)``.
+    normalised. With ``relax`` the ridge coordinates' optimality conditions become
+    ``|g_j - target_j| <= t`` with one ``t`` whose cost dominates the objective.
+    Returns ``(u_free, feasible)``.
     """
     if zero.size == 0:
         return np.zeros(0), False
@@ -231,7 +238,12 @@ def _free_set_duals(X, y, sw, u, zero, pen_k, tau, fit_intercept, w):
                         cons.append((j, sign, lam[j] - sign * g_fixed[j], False, -1))
             elif lo[j] < w[j] < hi[j]:
                 target = lam[j] * np.sign(w[j]) + l2[j] * w[j]
-                cons.append((j, 1.0, target - g_fixed[j], True, -1))
+                if not relax:
+                    cons.append((j, 1.0, target - g_fixed[j], True, -1))
+                else:
+                    for sign in (1.0, -1.0):
+                        cons.append((j, sign, sign * (target - g_fixed[j]), False,
+                                     -2))  # fmt: skip
             continue
         for sign, bound in ((1.0, hi[j]), (-1.0, -lo[j])):
             if bound == 0:
@@ -242,6 +254,10 @@ def _free_set_duals(X, y, sw, u, zero, pen_k, tau, fit_intercept, w):
                 rhs = bound * (lam[j] - sign * g_fixed[j])
                 cons.append((j, sign * bound, rhs, False, n_t))
                 n_t += 1
+    shared = any(c[4] == -2 for c in cons)
+    if shared:  # the one deviation of the relaxed ridge conditions
+        cons = [c[:4] + (n_t if c[4] == -2 else c[4],) for c in cons]
+        n_t += 1
     kw = {}
     eq_parts, eq_b = [], []
     if fit_intercept:
@@ -272,6 +288,9 @@ def _free_set_duals(X, y, sw, u, zero, pen_k, tau, fit_intercept, w):
         kw["A_eq"] = sp.vstack(eq_parts).tocsr()
         kw["b_eq"] = np.concatenate(eq_b)
     c = np.r_[-y[zero], np.ones(n_t)]
+    if shared:
+        # The deviation first, then the dual objective (y's scale bounds it).
+        c[-1] = 1e6 * (float(np.max(np.abs(y[zero]), initial=0.0)) + 1.0) * m
     bounds = np.column_stack(
         [
             np.r_[sw_z * (tau - 1.0), np.zeros(n_t)],

@@ -20,8 +20,9 @@ The interior point stops near the optimum; :func:`polish` then guesses the activ
 sets from it (the support and its signs, the bounds that bind, the rows fitted
 exactly, whose dual values are strictly inside their box) and solves the KKT
 conditions on them as one square linear system, which gives the optimum to
-rounding, with exact zeros, when the guess is right (checked); otherwise the
-interior point's own solution, rounded to zero where its dual says so, is kept.
+rounding, with exact zeros, when the guess is right (checked; a wrong guess is
+corrected by a few primal-dual active-set steps); otherwise the interior point's
+own solution, rounded to zero where its dual says so, is kept.
 Either way the certificate (:mod:`lad._certificate`) decides convergence.
 """
 
@@ -35,15 +36,29 @@ STEP_FRACTION = 0.99995
 MAX_ITER = 200
 # Relative complementarity and residuals at which the interior point stops.
 IPM_RTOL = 1e-13
-# Dual values within this fraction of their box edge count as on it.
+RESIDUAL_RTOL = 1e-11
+# Iterations without a better merit function after which the interior point stops.
+STALL_ITERATIONS = 8
+# Active-set corrections, and the largest KKT system, that the polish tries.
+POLISH_ROUNDS = 8
+POLISH_MAX_SIZE = 5000
+# Dual values within this fraction of their box edge count as on it, and residuals
+# below this fraction of the scale of y as zero, when the active sets are guessed.
 EDGE_RTOL = 1e-7
+ZERO_RTOL = 1e-8
+# Rows whose costs are below this fraction of the largest (tiny weights, L1 weights
+# of a near-ridge l1_ratio) change the objective below its rounding: the interior
+# point leaves them out (a box of width 1e-300 has no usable interior) and the
+# certificate, which keeps them, says what that cost.
+NEGLIGIBLE_COST = 1e-13
 
 
 def _rows(X, y, sw, tau, pen_lp, fit_intercept):
     """The non-data rows and every row's costs, as flat arrays."""
     p = X.shape[1]
     lam, lo, hi = pen_lp[L1], pen_lp[LOWER], pen_lp[UPPER]
-    l1_cols = np.flatnonzero(lam > 0)
+    top = float(np.max(sw, initial=0.0)) * max(tau, 1.0 - tau)
+    l1_cols = np.flatnonzero(lam > NEGLIGIBLE_COST * top)
     up_cols = np.flatnonzero(np.isfinite(hi))
     lo_cols = np.flatnonzero(np.isfinite(lo))
     col = np.concatenate([l1_cols, up_cols, lo_cols]).astype(np.intp)
@@ -138,17 +153,20 @@ class _Point:
 class _Newton:
     """Newton directions for complementarity targets ``(ep, em)``, one factor."""
 
-    def __init__(self, ops, factor, d, r_prim, r_dual, pt):
-        self.ops, self.factor, self.d = ops, factor, d
+    def __init__(self, ops, G, factor, d, r_prim, r_dual, pt):
+        self.ops, self.G, self.factor, self.d = ops, G, factor, d
         self.r_prim, self.r_dual, self.pt = r_prim, r_dual, pt
 
     def __call__(self, ep, em):
         pt = self.pt
         rhs0 = (self.r_prim - np.where(pt.has_p, ep / pt.zp, 0.0)
                 + np.where(pt.has_m, em / pt.zm, 0.0))  # fmt: skip
-        dbeta = scipy.linalg.cho_solve(
-            self.factor, self.r_dual + self.ops.at(self.d * rhs0), check_finite=False
-        )
+        rhs = self.r_dual + self.ops.at(self.d * rhs0)
+        dbeta = scipy.linalg.cho_solve(self.factor, rhs, check_finite=False)
+        # One step of iterative refinement: the factor of an ill-conditioned
+        # A'DA + M (D spans many decades near the optimum) loses digits.
+        dbeta += scipy.linalg.cho_solve(self.factor, rhs - self.G @ dbeta,
+                                        check_finite=False)  # fmt: skip
         dv = self.d * (rhs0 - self.ops.a(dbeta))
         drp = np.where(pt.has_p, (ep + pt.rp * dv) / pt.zp, 0.0)
         drm = np.where(pt.has_m, (em - pt.rm * dv) / pt.zm, 0.0)
@@ -164,7 +182,7 @@ def ipm_qp(X, y, sw, tau, pen_lp, fit_intercept, *, max_iter=MAX_ITER, log=None)
     ``log`` (a :class:`lad._progress.Progress`) gets a line per iteration at
     ``verbose=2``.
     """
-    keep = np.flatnonzero(sw > 0)
+    keep = np.flatnonzero(sw > NEGLIGIBLE_COST * float(np.max(sw, initial=0.0)))
     Xk = X[keep] if keep.size < X.shape[0] else X
     col, yy, cp, cm, p = _rows(Xk, y[keep], sw[keep], tau, pen_lp, fit_intercept)
     ops = _Ops(Xk, col, fit_intercept, p)
@@ -189,6 +207,10 @@ def ipm_qp(X, y, sw, tau, pen_lp, fit_intercept, *, max_iter=MAX_ITER, log=None)
     zp = np.where(has_p, cp_f - v, 1.0)
     zm = np.where(has_m, cm_f + v, 1.0)
     n_iter = 0
+    # On a degenerate problem the factor loses accuracy near the end and the
+    # residuals grow again: the iterate of least merit function is returned.
+    best = (np.inf, beta.copy(), v.copy())
+    best_iter = 0
     while n_iter < max_iter:
         n_iter += 1
         pt = _Point(rp, rm, zp, zm, has_p, has_m)
@@ -197,13 +219,27 @@ def ipm_qp(X, y, sw, tau, pen_lp, fit_intercept, *, max_iter=MAX_ITER, log=None)
         comp = pt.complementarity()
         mu = comp / max(n_comp, 1)
         primal = float(cp_f @ rp + cm_f @ rm) + 0.5 * float(beta @ (m_diag * beta))
+        size = max(abs(primal), 1.0)
+        res_p = float(np.max(np.abs(r_prim), initial=0.0)) / scale
+        res_d = float(np.max(np.abs(r_dual), initial=0.0)) / (
+            cost_scale * max(float(np.max(np.abs(ops.at(np.abs(v))))), 1.0)
+        )
         if log is not None and log.level >= 2:
             log.note(f"interior point {n_iter}: complementarity {comp:.3g}, "
-                     f"objective {primal:.10g}", 2)  # fmt: skip
-        if (comp <= IPM_RTOL * max(abs(primal), 1.0)
-                and np.max(np.abs(r_prim), initial=0.0) <= 1e3 * IPM_RTOL * scale
-                and np.max(np.abs(r_dual), initial=0.0)
-                <= 1e3 * IPM_RTOL * cost_scale * scale):  # fmt: skip
+                     f"residuals {res_p:.2g} / {res_d:.2g}, objective "
+                     f"{primal:.10g}", 2)  # fmt: skip
+        mu_floor = 0.1 * IPM_RTOL * size / max(n_comp, 1)
+        merit = max(comp / size, res_p, res_d)
+        if merit < best[0]:
+            best = (merit, beta.copy(), v.copy())
+            best_iter = n_iter
+        elif n_iter - best_iter >= STALL_ITERATIONS:
+            break  # the factor's accuracy, not the method, limits the residuals
+        if (
+            res_p <= RESIDUAL_RTOL
+            and res_d <= RESIDUAL_RTOL
+            and comp <= IPM_RTOL * size
+        ):
             break
         d = 1.0 / pt.ratio()
         G = ops.normal(d, m_diag)
@@ -212,23 +248,30 @@ def ipm_qp(X, y, sw, tau, pen_lp, fit_intercept, *, max_iter=MAX_ITER, log=None)
         except np.linalg.LinAlgError:
             G[np.diag_indices_from(G)] += 1e-14 * np.max(np.abs(np.diag(G)))
             factor = scipy.linalg.cho_factor(G, check_finite=False)
-        solve = _Newton(ops, factor, d, r_prim, r_dual, pt)
+        solve = _Newton(ops, G, factor, d, r_prim, r_dual, pt)
         # Predictor (affine scaling), then Mehrotra's centred corrector.
         aff = solve(-pt.rp * pt.zp, -pt.rm * pt.zm)
         a_aff = pt.max_step(*aff[1:])
         comp_aff = pt.moved(a_aff, *aff[1:]).complementarity()
         sigma = (comp_aff / max(comp, 1e-300)) ** 3
+        # Complementarity is not pushed below rounding: the scaling D would span
+        # more decades than the factor resolves, and the steps left to take are
+        # there to remove the residuals.
+        target = max(sigma * mu, mu_floor)
         _, dv_a, drp_a, drm_a = aff
-        ep = np.where(has_p, sigma * mu - rp * zp + drp_a * dv_a, 0.0)
-        em = np.where(has_m, sigma * mu - rm * zm - drm_a * dv_a, 0.0)
+        ep = np.where(has_p, target - rp * zp + drp_a * dv_a, 0.0)
+        em = np.where(has_m, target - rm * zm - drm_a * dv_a, 0.0)
         dbeta, dv, drp, drm = solve(ep, em)
         a = min(1.0, STEP_FRACTION * pt.max_step(dv, drp, drm))
+        if not (np.all(np.isfinite(dbeta)) and np.all(np.isfinite(dv)) and a > 0):
+            break  # a degenerate factor: the iterate reached is the answer
         beta += a * dbeta
         v += a * dv
         rp += a * drp
         rm += a * drm
         zp = np.where(has_p, zp - a * dv, 1.0)
         zm = np.where(has_m, zm + a * dv, 1.0)
+    _, beta, v = best
     n = keep.size
     u = np.zeros(X.shape[0])
     u[keep] = v[:n] / sw[keep]
@@ -238,90 +281,142 @@ def ipm_qp(X, y, sw, tau, pen_lp, fit_intercept, *, max_iter=MAX_ITER, log=None)
 
 
 def polish(X, y, sw, tau, pen_lp, fit_intercept, w, b, u):
-    """The exact optimum on the active sets guessed from ``(w, b, u)``, or None.
+    """The exact optimum on active sets guessed from ``(w, b, u)``, or None.
 
     Unknowns: the support's coefficients, the intercept and the dual values of the
     rows fitted exactly; equations: those rows' fits, the support's stationarity
-    ``x_j' S u = lam_j sign(w_j) + mu_j w_j`` and ``sum s u = 0``. The solution is
-    accepted only if every sign, box and bound it assumed holds.
+    ``x_j' S u = lam_j sign(w_j) + mu_j w_j`` and ``sum s u = 0``. A solution is
+    accepted only if every sign, box and bound it assumed holds; when one fails,
+    the sets are corrected (a primal-dual active-set step: a coefficient that
+    changed sign leaves the support, a dual value out of its box leaves the zero
+    set, a violated condition joins its set) and the system solved again, a few
+    times at most.
     """
     lam, mu, lo, hi = pen_lp[L1], pen_lp[L2], pen_lp[LOWER], pen_lp[UPPER]
-    p = w.size
     wmax = float(np.max(np.abs(w), initial=0.0))
     tiny = 1e-9 * max(wmax, 1e-300)
     at_hi = np.isfinite(hi) & (w >= hi - tiny) & (hi != 0)
     at_lo = np.isfinite(lo) & (w <= lo + tiny) & (lo != 0) & ~at_hi
-    fixed = at_hi | at_lo
-    w_fixed = np.where(at_hi, hi, np.where(at_lo, lo, 0.0))
     unpen = (lam == 0) & (mu == 0)
-    support = np.flatnonzero(((np.abs(w) > tiny) | unpen) & ~fixed)
-    sgn = np.sign(w[support])
-    signed = lam[support] > 0  # an unpenalised coefficient may change sign
-    sgn[~signed] = 0.0
-    edge = EDGE_RTOL
-    inside = (u > tau - 1.0 + edge) & (u < tau - edge) & (sw > 0)
-    zero = np.flatnonzero(inside)
-    k, m = support.size, zero.size
-    size = k + m + int(fit_intercept)
-    if size == 0 or size > 5000:
-        return None
+    sets = {
+        "hi": at_hi,
+        "lo": at_lo,
+        "support": ((np.abs(w) > tiny) | unpen) & ~(at_hi | at_lo),
+        "sign": np.where(lam > 0, np.sign(w), 0.0),
+    }
+    kept = sw > NEGLIGIBLE_COST * float(np.max(sw, initial=0.0))
     dense = X.toarray() if sp.issparse(X) else np.asarray(X)
+    # The rows fitted exactly: a residual at the interior point's rounding and a
+    # dual value strictly inside its box (either alone misleads near the end).
+    r0 = y - dense @ w - b
+    y_scale = float(np.max(np.abs(y), initial=0.0)) + abs(b)
+    small = np.abs(r0) <= ZERO_RTOL * y_scale
+    zero = (u > tau - 1.0 + EDGE_RTOL) & (u < tau - EDGE_RTOL) & kept & small
     # Rows off the zero set take the subgradient of their side, exactly.
-    u_fix = np.where(u > tau - 0.5, tau, tau - 1.0)
-    u_fix[zero] = 0.0
+    u_side = np.where(u > tau - 0.5, tau, tau - 1.0)
+    for _ in range(POLISH_ROUNDS):
+        out = _solve_sets(dense, y, sw, tau, lam, mu, lo, hi, fit_intercept, sets,
+                          zero, u_side)  # fmt: skip
+        if out is None:
+            return None
+        w_new, b_new, u_new, g = out
+        changed = _correct(sets, zero, u_side, w_new, b_new, u_new, g, dense, y,
+                           tau, lam, mu, lo, hi, kept, y_scale)  # fmt: skip
+        if not changed:
+            return w_new, b_new, u_new
+    return None
+
+
+def _solve_sets(dense, y, sw, tau, lam, mu, lo, hi, fit_intercept, sets, zero,
+                u_side):  # fmt: skip
+    """One square KKT solve on the given sets: ``(w, b, u, g)`` or None."""
+    support = np.flatnonzero(sets["support"])
+    rows = np.flatnonzero(zero)
+    k, m = support.size, rows.size
+    size = k + m + int(fit_intercept)
+    if size == 0 or size > POLISH_MAX_SIZE:
+        return None
+    w_fixed = np.where(sets["hi"], hi, np.where(sets["lo"], lo, 0.0))
+    u_fix = u_side.copy()
+    u_fix[rows] = 0.0
     su_fix = sw * u_fix
-    # Equation blocks: rows (fit), columns (stationarity), intercept.
     K = np.zeros((size, size))
     rhs = np.zeros(size)
-    Xz = dense[zero]
-    off = np.asarray(dense[zero] @ w_fixed).ravel()
+    Xz = dense[rows]
     K[:m, :k] = Xz[:, support]
     if fit_intercept:
         K[:m, k + m] = 1.0
-    rhs[:m] = y[zero] - off
+    rhs[:m] = y[rows] - Xz @ w_fixed
     Xs = dense[:, support]
     K[m : m + k, :k] = -np.diag(mu[support])
-    K[m : m + k, k : k + m] = (Xs[zero] * sw[zero, None]).T
-    rhs[m : m + k] = lam[support] * sgn - Xs.T @ su_fix
+    K[m : m + k, k : k + m] = (Xs[rows] * sw[rows, None]).T
+    rhs[m : m + k] = lam[support] * sets["sign"][support] - Xs.T @ su_fix
     if fit_intercept:
-        K[k + m, k : k + m] = sw[zero]
+        K[k + m, k : k + m] = sw[rows]
         rhs[k + m] = -float(su_fix.sum())
     try:
         sol = np.linalg.solve(K, rhs)
     except np.linalg.LinAlgError:
         return None
-    w_new = w_fixed.copy()
+    if not np.all(np.isfinite(sol)):
+        return None
+    w_new = w_fixed
     w_new[support] = sol[:k]
-    u_new = u_fix.copy()
-    u_new[zero] = sol[k : k + m]
+    u_new = u_fix
+    u_new[rows] = sol[k : k + m]
     b_new = float(sol[k + m]) if fit_intercept else 0.0
-    # Check every assumption: signs, bounds, boxes, the residual signs, the zeros.
-    if np.any(np.sign(w_new[support][signed]) != sgn[signed]):
-        return None
-    if np.any(w_new < lo) or np.any(w_new > hi):
-        return None
-    if np.any(u_new[zero] < tau - 1.0) or np.any(u_new[zero] > tau):
-        return None
-    r = y - dense @ w_new - b_new
-    rest = np.setdiff1d(np.flatnonzero(sw > 0), zero)
-    clear = np.abs(r[rest]) > 1e-12 * (np.max(np.abs(y), initial=0.0) + abs(b_new))
-    expect = np.where(r[rest] > 0, tau, tau - 1.0)
-    if np.any(clear & (expect != u_fix[rest])):
-        return None
-    g = dense.T @ (sw * u_new)
-    off_support = np.setdiff1d(np.arange(p), np.r_[support, np.flatnonzero(fixed)])
-    # Off the support only the sides the bounds leave open constrain g_j.
-    g_off, lam_off = g[off_support], lam[off_support]
-    slack = 1e-12 * (1.0 + np.abs(g_off))
-    if np.any((hi[off_support] > 0) & (g_off > lam_off + slack)):
-        return None
-    if np.any((lo[off_support] < 0) & (g_off < -lam_off - slack)):
-        return None
-    # A binding bound must be pushed against: the gradient points past it.
-    g_hi = g[at_hi] - lam[at_hi] - mu[at_hi] * hi[at_hi]
-    g_lo = g[at_lo] + lam[at_lo] - mu[at_lo] * lo[at_lo]
-    if np.any(g_hi < -1e-12 * (1 + np.abs(g[at_hi]))) or np.any(
-        g_lo > 1e-12 * (1 + np.abs(g[at_lo]))
-    ):
-        return None
-    return w_new, b_new, u_new
+    return w_new, b_new, u_new, dense.T @ (sw * u_new)
+
+
+def _correct(sets, zero, u_side, w, b, u, g, dense, y, tau, lam, mu, lo, hi, kept,
+             y_scale):  # fmt: skip
+    """Check a solution against its sets; fix the sets in place. Changed at all?"""
+    changed = False
+    sup = sets["support"]
+    signed = sup & (lam > 0)
+    flipped = signed & (np.sign(w) != sets["sign"])
+    if flipped.any():  # through zero: the coefficient leaves the support
+        sup[flipped] = False
+        sets["sign"][flipped] = 0.0
+        changed = True
+    for side, past in (("hi", w > hi), ("lo", w < lo)):
+        over = sup & past
+        if over.any():  # past a bound: the coefficient sits on it
+            sup[over] = False
+            sets[side][over] = True
+            changed = True
+    out_box = zero & ((u < tau - 1.0) | (u > tau))
+    if out_box.any():  # a dual value left its box: that row is not fitted exactly
+        zero[out_box] = False
+        u_side[out_box] = np.where(u[out_box] > tau, tau, tau - 1.0)
+        changed = True
+    r = y - dense @ w - b
+    clear = kept & ~zero & (np.abs(r) > 1e-12 * y_scale)
+    wrong = clear & (np.where(r > 0, tau, tau - 1.0) != u_side)
+    if wrong.any():  # a residual on the wrong side: the row joins the zero set
+        zero[wrong] = True
+        changed = True
+    off = ~sup & ~sets["hi"] & ~sets["lo"]
+    slack = 1e-12 * (1.0 + np.abs(g))
+    up = off & (hi > 0) & (g > lam + slack)
+    down = off & (lo < 0) & (g < -lam - slack)
+    if up.any() or down.any():  # a zero coefficient wants to move: it enters
+        sup[up | down] = True
+        sets["sign"][up] = 1.0
+        sets["sign"][down] = -1.0
+        sets["sign"][(lam == 0)] = 0.0
+        changed = True
+    # A binding bound must be pushed against, else the coefficient comes off it.
+    hi_f = np.where(np.isfinite(hi), hi, 0.0)
+    lo_f = np.where(np.isfinite(lo), lo, 0.0)
+    leave_hi = sets["hi"] & (g - lam - mu * hi_f < -slack)
+    leave_lo = sets["lo"] & (g + lam - mu * lo_f > slack)
+    if leave_hi.any() or leave_lo.any():
+        sets["hi"][leave_hi] = False
+        sets["lo"][leave_lo] = False
+        sup[leave_hi | leave_lo] = True
+        sets["sign"][leave_hi | leave_lo] = np.where(
+            lam[leave_hi | leave_lo] > 0, np.sign(w[leave_hi | leave_lo]), 0.0
+        )
+        changed = True
+    return changed

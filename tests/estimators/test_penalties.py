@@ -283,7 +283,9 @@ def test_lad_elastic_net_matches_clarabel_and_certifies(l1_ratio, tau, fmt):
     y[::7] += 10.0
     sw = np.random.default_rng(41).uniform(0.2, 2.0, 80)
     alpha = 0.1
-    w_ref, b_ref = absolute_enet_reference(X, y, alpha, l1_ratio, tau, PF, LO, HI, sw)
+    ref = absolute_enet_reference(X, y, alpha, l1_ratio, tau, PF, LO, HI, sw)
+    assert ref is not None, "CLARABEL did not solve the reference problem"
+    w_ref, b_ref = ref
     model = LADRegressor(
         alpha=alpha, l1_ratio=l1_ratio, quantile=tau, penalty_factor=PF,
         lower_bounds=LO, upper_bounds=HI,

