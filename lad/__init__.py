@@ -22,7 +22,7 @@ _LAZY = {
     "plot_cv": "lad.plotting",
     "plot_path": "lad.plotting",
 }
-_SUBMODULES = {"datasets", "diagnostics", "path", "plotting", "estimators"}
+_SUBMODULES = {"datasets", "diagnostics", "inference", "path", "plotting", "estimators"}
 
 __all__ = [
     "LADRegressor",
@@ -38,6 +38,7 @@ __all__ = [
     "plot_path",
     "datasets",
     "diagnostics",
+    "inference",
     "__version__",
 ]
 

@@ -7,7 +7,7 @@ import pytest
 numpydoc_validate = pytest.importorskip("numpydoc.validate")
 
 import lad  # noqa: E402
-from lad import datasets, diagnostics  # noqa: E402
+from lad import datasets, diagnostics, inference  # noqa: E402
 
 # Extended summary, See Also and a named return are optional; everything else that
 # numpydoc checks (parameters documented and in order, returns, summaries) is not.
@@ -41,6 +41,7 @@ def _public_names():
         (lad, lad.__all__),
         (diagnostics, diagnostics.__all__),
         (datasets, datasets.__all__),
+        (inference, inference.__all__),
     ):
         for name in exported:
             obj = getattr(module, name)

@@ -16,6 +16,7 @@ from .._validation import (
     check_params,
     full_weights,
     validate_fit_data,
+    validate_predict_data,
 )
 from ._common import (
     VERBOSE,
@@ -307,6 +308,118 @@ class LADRegressor(PenalisedMixin, RegressorMixin, BaseEstimator):
             "n_pivots": res.details.get("pivots", 0),
         }
         return self
+
+    def summary(self, X, y, sample_weight=None, *, se="nid", level=0.95,
+                bandwidth="hall-sheather"):  # fmt: skip
+        """Standard errors, t and p values and intervals, as R's ``summary.rq``.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            The data the model was fitted on.
+        y : array-like of shape (n_samples,)
+            The target it was fitted on.
+        sample_weight : array-like of shape (n_samples,), default=None
+            The weights of the fit, if any (rows are scaled by them, as quantreg
+            does).
+        se : {"nid", "iid", "ker"}, default="nid"
+            ``"nid"``: Huber's sandwich with local densities from exact fits at
+            ``quantile +- h`` (two more fits); ``"iid"``: the sparsity from the
+            residuals, for errors independent of ``X``; ``"ker"``: Powell's kernel
+            sandwich. See :mod:`lad.inference`.
+        level : float, default=0.95
+            Confidence level of the intervals, in (0, 1).
+        bandwidth : {"hall-sheather", "bofinger"}, default="hall-sheather"
+            The bandwidth rule (quantreg's ``hs=TRUE`` and ``hs=FALSE``).
+
+        Returns
+        -------
+        CoefficientTable
+            Rows: the intercept (when fitted), then the features. It prints as a
+            text table, renders as HTML in a notebook, and converts with
+            ``to_frame()`` and ``to_dict()``.
+
+        Raises
+        ------
+        ValueError
+            For a penalised (``alpha > 0``) or bounded model: intervals that ignore
+            the selection are not valid.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from lad import LADRegressor
+        >>> rng = np.random.default_rng(0)
+        >>> X = rng.standard_normal((300, 2))
+        >>> y = 1 + X @ [2.0, 0.0] + rng.standard_t(3, 300)
+        >>> table = LADRegressor().fit(X, y).summary(X, y, se="iid")
+        >>> [round(float(c), 1) for c in table.coef]
+        [0.9, 2.0, -0.1]
+        >>> bool(table.p_values[1] < 1e-6), bool(table.p_values[2] > 0.01)
+        (True, True)
+        """
+        from .. import inference
+
+        check_is_fitted(self)
+        if float(self.alpha) > 0:
+            raise ValueError(
+                f"summary() needs an unpenalised model (alpha=0); this one has alpha="
+                f"{self.alpha:g}. Intervals computed as if the selected features had "
+                "been chosen in advance are not valid after selection. Refit with "
+                "alpha=0 on the selected features using new data (sample splitting), "
+                "or bootstrap the whole selection."
+            )
+        if self.lower_bounds is not None or self.upper_bounds is not None:
+            raise ValueError(
+                "summary() does not cover bounded coefficients: at a bound the "
+                "estimator's distribution is not normal. Refit without bounds."
+            )
+        if se not in inference.METHODS:
+            raise ValueError(f"se must be one of {inference.METHODS}; got {se!r}.")
+        if bandwidth not in inference.BANDWIDTHS:
+            raise ValueError(
+                f"bandwidth must be one of {inference.BANDWIDTHS}; got {bandwidth!r}."
+            )
+        if not isinstance(level, Real) or not 0 < level < 1:
+            raise ValueError(f"level must be in (0, 1); got {level!r}.")
+        X = validate_predict_data(self, X)
+        X = X.toarray() if hasattr(X, "toarray") else np.asarray(X, dtype=np.float64)
+        X = np.asarray(X, dtype=np.float64)
+        y = np.asarray(y, dtype=np.float64).ravel()
+        if y.shape[0] != X.shape[0]:
+            raise ValueError(
+                f"X has {X.shape[0]} rows but y has {y.shape[0]}: pass the data the "
+                "model was fitted on."
+            )
+        if sample_weight is not None:
+            sample_weight = np.asarray(sample_weight, dtype=np.float64)
+            if sample_weight.shape != y.shape:
+                raise ValueError("sample_weight must have one entry per row of X.")
+        names = report_names(self, None)
+        names = [f"x{j}" for j in range(X.shape[1])] if names is None else list(names)
+        coef = np.asarray(self.coef_, dtype=np.float64)
+        if self.fit_intercept:
+            D = np.column_stack([np.ones(X.shape[0]), X])
+            coef = np.r_[float(self.intercept_), coef]
+            names = ["(Intercept)"] + names
+        else:
+            D = X
+
+        def fit_at(q):
+            m = LADRegressor(
+                quantile=q, fit_intercept=self.fit_intercept, tol=self.tol
+            ).fit(X, y, sample_weight=sample_weight)
+            b = np.asarray(m.coef_, dtype=np.float64)
+            return np.r_[float(m.intercept_), b] if self.fit_intercept else b
+
+        def fit_median(x, r):
+            m = LADRegressor(tol=self.tol).fit(x[:, None], r)
+            return float(m.coef_[0])
+
+        return inference.coefficient_table(
+            D, y, coef, float(self.quantile), se=se, level=level, h_kind=bandwidth,
+            names=names, fit_median=fit_median, fit_at=fit_at, weights=sample_weight,
+        )  # fmt: skip
 
     def predict(self, X):
         """Predict the conditional quantile (the median by default).

@@ -1,0 +1,197 @@
+"""Standard errors of LADRegressor.summary against R's quantreg (summary.rq).
+
+quantreg runs through Rscript (tests/reference/_r.py), skipped with the reason where
+R or quantreg is missing; the data are Koenker's Engel data and the stack loss data
+(statsmodels' copies) and random problems with weights.
+"""
+
+import numpy as np
+import pytest
+from sklearn.exceptions import NotFittedError
+
+from lad import LADRegressor
+from lad.inference import CoefficientTable, bandwidth
+from tests.reference import _r
+
+
+def _engel():
+    from statsmodels.datasets import engel
+
+    d = engel.load_pandas().data
+    return d[["income"]].to_numpy(), d["foodexp"].to_numpy()
+
+
+def _stackloss():
+    from statsmodels.datasets import stackloss
+
+    d = stackloss.load_pandas().data
+    return d[["AIRFLOW", "WATERTEMP", "ACIDCONC"]].to_numpy(), d["STACKLOSS"].to_numpy()
+
+
+def _random(seed, n=120, p=3):
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((n, p))
+    y = (
+        1
+        + X @ rng.standard_normal(p)
+        + (1 + 0.5 * np.abs(X[:, 0])) * rng.standard_t(3, n)
+    )
+    return X, y, rng.uniform(0.5, 2.0, n)
+
+
+def _quantreg(X, y, tau, se, hs, w=None):
+    code = (
+        "library(quantreg); f <- rq(y ~ X, tau = tau, weights = w);"
+        f" s <- summary(f, se = '{se}', hs = {'TRUE' if hs else 'FALSE'});"
+        " out <- list(tab = as.numeric(s$coefficients))"
+    )
+    res = _r.run(code, X=X, y=y, tau=np.array([tau]), w=np.ones(len(y)) if w is None
+                 else w)  # fmt: skip
+    return res["tab"].reshape(4, -1).T  # rows: coefficients; cols: value, se, t, p
+
+
+CASES = [
+    ("engel", 0.5), ("engel", 0.25), ("engel", 0.9), ("stackloss", 0.5),
+    ("stackloss", 0.25), ("random", 0.5), ("random", 0.75), ("weighted", 0.5),
+    ("weighted", 0.3),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("data", "tau"), CASES)
+@pytest.mark.parametrize(("se", "hs"), [("iid", True), ("nid", True),
+                                        ("nid", False), ("ker", True)])  # fmt: skip
+def test_standard_errors_equal_quantreg(data, tau, se, hs):
+    _r.require("quantreg")
+    w = None
+    if data == "engel":
+        X, y = _engel()
+    elif data == "stackloss":
+        X, y = _stackloss()
+    else:
+        X, y, w_all = _random(7 if data == "random" else 8)
+        w = w_all if data == "weighted" else None
+    if data == "stackloss" and se == "iid" and tau == 0.25:
+        pytest.skip("21 rows: quantreg's iid window needs more than n rows here")
+    ref = _quantreg(X, y, tau, se, hs, w)
+    model = LADRegressor(quantile=tau).fit(X, y, sample_weight=w)
+    with _no_fail():
+        table = model.summary(
+            X,
+            y,
+            sample_weight=w,
+            se=se,
+            bandwidth="hall-sheather" if hs else "bofinger",
+        )
+    np.testing.assert_allclose(table.coef, ref[:, 0], rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(table.std_err, ref[:, 1], rtol=1e-6)
+    np.testing.assert_allclose(table.t_values, ref[:, 2], rtol=1e-6, atol=1e-9)
+    # quantreg's 2 (1 - pt(|t|)) rounds to 0 below 1e-16; lad's survival function
+    # does not, so tiny p values agree only to that absolute level.
+    np.testing.assert_allclose(table.p_values, ref[:, 3], rtol=1e-6, atol=1e-14)
+
+
+class _no_fail:
+    """Warnings (a shrunk bandwidth, crossing fits) are quantreg's too: let them be."""
+
+    def __enter__(self):
+        import warnings
+
+        self._ctx = warnings.catch_warnings()
+        self._ctx.__enter__()
+        warnings.simplefilter("ignore", UserWarning)
+
+    def __exit__(self, *exc):
+        return self._ctx.__exit__(*exc)
+
+
+def test_table_prints_renders_and_converts():
+    X, y = _engel()
+    table = LADRegressor().fit(X, y).summary(X, y, se="nid", level=0.9)
+    assert isinstance(table, CoefficientTable)
+    text = repr(table)
+    assert "(Intercept)" in text and "[90%" in text and "se = 'nid'" in text
+    assert "<table" in table._repr_html_()
+    d = table.to_dict()
+    assert d["names"] == ["(Intercept)", "x0"] and len(d["conf_low"]) == 2
+    frame = table.to_frame()
+    assert list(frame.index) == ["(Intercept)", "x0"]
+    np.testing.assert_allclose(frame["std_err"], table.std_err)
+    # The interval is coef +- t_{0.95, n - p} se.
+    from scipy import stats
+
+    crit = stats.t.ppf(0.95, 235 - 2)
+    np.testing.assert_allclose(table.conf_int[:, 1] - table.coef, crit * table.std_err)
+
+
+def test_feature_names_come_from_a_dataframe():
+    pd = pytest.importorskip("pandas")
+    X, y = _stackloss()
+    frame = pd.DataFrame(X, columns=["air", "water", "acid"])
+    table = LADRegressor().fit(frame, y).summary(frame, y, se="ker")
+    assert table.names == ["(Intercept)", "air", "water", "acid"]
+
+
+def test_bandwidths_are_quantregs_formulas():
+    from scipy import stats
+
+    q, n = 0.3, 500
+    x0, f0 = stats.norm.ppf(q), stats.norm.pdf(stats.norm.ppf(q))
+    hs = (
+        n ** (-1 / 3)
+        * stats.norm.ppf(0.975) ** (2 / 3)
+        * (1.5 * f0**2 / (2 * x0**2 + 1)) ** (1 / 3)
+    )
+    bof = n**-0.2 * (4.5 * f0**4 / (2 * x0**2 + 1) ** 2) ** 0.2
+    assert bandwidth(q, n) == pytest.approx(hs, rel=1e-14)
+    assert bandwidth(q, n, "bofinger") == pytest.approx(bof, rel=1e-14)
+
+
+def test_a_bandwidth_past_the_unit_interval_is_halved_with_a_warning():
+    X, y, _ = _random(9, n=40)
+    model = LADRegressor(quantile=0.97).fit(X, y)
+    with pytest.warns(UserWarning, match="halved"):
+        table = model.summary(X, y, se="ker")
+    assert np.all(np.isfinite(table.std_err))
+
+
+def test_non_positive_densities_are_counted_never_nan():
+    X, y, _ = _random(9, n=40)
+    model = LADRegressor(quantile=0.03).fit(X, y)
+    with pytest.warns(UserWarning, match="non-positive local densities"):
+        try:
+            table = model.summary(X, y, se="nid", bandwidth="bofinger")
+        except ValueError as exc:  # too many: the sandwich is singular, and says so
+            assert "singular" in str(exc)
+        else:
+            assert np.all(np.isfinite(table.std_err))
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        ({"se": "boot2"}, "se must be one of"),
+        ({"level": 1.0}, "level"),
+        ({"level": 0.0}, "level"),
+        ({"bandwidth": "silverman"}, "bandwidth"),
+    ],
+)
+def test_bad_arguments_are_refused(kwargs, match):
+    X, y = _engel()
+    model = LADRegressor().fit(X, y)
+    with pytest.raises(ValueError, match=match):
+        model.summary(X, y, **kwargs)
+
+
+def test_refusals():
+    X, y = _engel()
+    with pytest.raises(NotFittedError):
+        LADRegressor().summary(X, y)
+    with pytest.raises(ValueError, match="not valid after selection"):
+        LADRegressor(alpha=0.1).fit(X, y).summary(X, y)
+    with pytest.raises(ValueError, match="bounded"):
+        LADRegressor(lower_bounds=0.0).fit(X, y).summary(X, y)
+    model = LADRegressor().fit(X, y)
+    with pytest.raises(ValueError, match="rows"):
+        model.summary(X, y[:-1])
+    with pytest.raises(ValueError, match="features"):
+        model.summary(np.c_[X, X], y)
