@@ -10,7 +10,13 @@ them through ``Rscript``):
   their ranks), then ``cov = s^2 q (1 - q) (X'X)^-1``;
 - ``"nid"``: Huber's sandwich ``q (1 - q) (X'FX)^-1 X'X (X'FX)^-1`` with local
   densities ``f_i = 2h / x_i'(b(q + h) - b(q - h))`` from exact fits at ``q +- h``;
-- ``"ker"``: the same sandwich with Powell's kernel densities of the residuals.
+- ``"ker"``: the same sandwich with Powell's kernel densities of the residuals;
+- ``"boot"``: the xy-pairs bootstrap (rows, or whole clusters with ``groups``,
+  drawn with replacement: each replicate is the weighted fit with the draw counts
+  as weights, warm-started at the estimate), standard errors from the replicates'
+  covariance as in quantreg's ``boot.rq``;
+- ``"wild"``: the wild bootstrap of Feng, He and Hu (2011): ``y* = x'b + w |r|``
+  with ``w = 2 (1 - q)`` with probability ``1 - q`` and ``-2q`` otherwise.
 
 ``h`` is the bandwidth of Hall and Sheather (1988) or of Bofinger (1975) at ``n``
 and ``q``, halved until ``q +- h`` lies in (0, 1). With weights ``s_i``, the rows of
@@ -29,7 +35,7 @@ __all__ = ["CoefficientTable", "bandwidth"]
 
 # quantreg's tolerance for a residual at zero and in the local densities.
 EPS = np.finfo(float).eps ** (2.0 / 3.0)
-METHODS = ("iid", "nid", "ker")
+METHODS = ("iid", "nid", "ker", "boot", "wild")
 BANDWIDTHS = ("hall-sheather", "bofinger")
 
 
@@ -145,13 +151,39 @@ def _ker(X, resid, q, h_kind):
     return _sandwich(X, f, q), h
 
 
+def bootstrap_draws(kind, n, q, n_boot, random_state, groups=None, resid=None):
+    """The replicates' row weights (``"boot"``) or residual signs (``"wild"``).
+
+    Drawn all at once from ``random_state`` (a ``numpy.random.RandomState``), so
+    that the result does not depend on how the replicates are scheduled. Returns an
+    array of shape ``(n_boot, n)``.
+    """
+    if kind == "wild":
+        up = random_state.random_sample((n_boot, n)) >= q
+        return np.where(up, 2.0 * (1.0 - q), -2.0 * q)
+    if groups is None:
+        return random_state.multinomial(n, np.full(n, 1.0 / n), size=n_boot).astype(
+            np.float64
+        )
+    labels, index = np.unique(np.asarray(groups), return_inverse=True)
+    g = labels.size
+    counts = random_state.multinomial(g, np.full(g, 1.0 / g), size=n_boot)
+    return counts[:, index].astype(np.float64)
+
+
+def bootstrap_cov(replicates):
+    """The covariance of the replicates' coefficients (rows), as R's ``cov``."""
+    return np.atleast_2d(np.cov(np.asarray(replicates), rowvar=False, ddof=1))
+
+
 def coefficient_table(X, y, coef, q, *, se, level, h_kind, names, fit_median, fit_at,
-                      weights=None):  # fmt: skip
+                      weights=None, replicates=None):  # fmt: skip
     """The table for the design ``X`` (intercept column first when fitted).
 
     ``fit_median(x, y)`` returns the slope of the median regression of ``y`` on
     ``x`` (with an intercept); ``fit_at(q)`` the coefficients of the exact fit at
-    quantile ``q`` on the same data, in ``X``'s column order.
+    quantile ``q`` on the same data, in ``X``'s column order; ``replicates()`` the
+    bootstrap coefficients, shape ``(n_boot, p)``.
     """
     X = np.asarray(X, dtype=np.float64)
     y = np.asarray(y, dtype=np.float64)
@@ -165,7 +197,9 @@ def coefficient_table(X, y, coef, q, *, se, level, h_kind, names, fit_median, fi
             f"Standard errors need more observations than coefficients; got n = {n} "
             f"and p = {p} (the intercept included)."
         )
-    if se == "iid":
+    if se in ("boot", "wild"):
+        cov, h = bootstrap_cov(replicates()), None
+    elif se == "iid":
         cov, h = _iid(X, resid, q, h_kind, fit_median)
     elif se == "nid":
         cov, h = _nid(X, q, h_kind, fit_at)
@@ -197,7 +231,7 @@ class CoefficientTable:
     conf_int : ndarray of shape (n_rows, 2)
         Lower and upper ends of the intervals at ``level``.
     se : str
-        The method (``"iid"``, ``"nid"`` or ``"ker"``).
+        The method (``"iid"``, ``"nid"``, ``"ker"``, ``"boot"`` or ``"wild"``).
     level : float
         Confidence level of ``conf_int``.
     n_samples : int
@@ -208,7 +242,7 @@ class CoefficientTable:
         Residual degrees of freedom, ``n_samples - n_rows``.
     bandwidth : float or None
         The bandwidth used (``"nid"``: on the quantile scale; ``"ker"``: on the
-        residuals' scale); None for ``"iid"``.
+        residuals' scale); None for the other methods.
 
     Examples
     --------

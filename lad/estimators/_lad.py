@@ -310,7 +310,8 @@ class LADRegressor(PenalisedMixin, RegressorMixin, BaseEstimator):
         return self
 
     def summary(self, X, y, sample_weight=None, *, se="nid", level=0.95,
-                bandwidth="hall-sheather"):  # fmt: skip
+                bandwidth="hall-sheather", n_boot=1000, random_state=None,
+                n_jobs=None, groups=None):  # fmt: skip
         """Standard errors, t and p values and intervals, as R's ``summary.rq``.
 
         Parameters
@@ -322,15 +323,27 @@ class LADRegressor(PenalisedMixin, RegressorMixin, BaseEstimator):
         sample_weight : array-like of shape (n_samples,), default=None
             The weights of the fit, if any (rows are scaled by them, as quantreg
             does).
-        se : {"nid", "iid", "ker"}, default="nid"
+        se : {"nid", "iid", "ker", "boot", "wild"}, default="nid"
             ``"nid"``: Huber's sandwich with local densities from exact fits at
             ``quantile +- h`` (two more fits); ``"iid"``: the sparsity from the
             residuals, for errors independent of ``X``; ``"ker"``: Powell's kernel
-            sandwich. See :mod:`lad.inference`.
+            sandwich; ``"boot"``: the xy-pairs bootstrap (``n_boot`` exact fits);
+            ``"wild"``: the wild bootstrap of Feng, He and Hu (2011). See
+            :mod:`lad.inference`.
         level : float, default=0.95
             Confidence level of the intervals, in (0, 1).
         bandwidth : {"hall-sheather", "bofinger"}, default="hall-sheather"
             The bandwidth rule (quantreg's ``hs=TRUE`` and ``hs=FALSE``).
+        n_boot : int, default=1000
+            Bootstrap replicates (``se="boot"`` or ``"wild"``), at least 2.
+        random_state : int, RandomState instance or None, default=None
+            Seed of the bootstrap draws; with a seed the table is the same whatever
+            ``n_jobs``.
+        n_jobs : int, default=None
+            Replicates fitted in parallel (threads; the kernels release the GIL).
+        groups : array-like of shape (n_samples,), default=None
+            Cluster labels: ``se="boot"`` then draws whole clusters (the pairs
+            cluster bootstrap), for errors correlated within clusters.
 
         Returns
         -------
@@ -382,6 +395,14 @@ class LADRegressor(PenalisedMixin, RegressorMixin, BaseEstimator):
             )
         if not isinstance(level, Real) or not 0 < level < 1:
             raise ValueError(f"level must be in (0, 1); got {level!r}.")
+        if se in ("boot", "wild") and (
+            not isinstance(n_boot, Integral) or isinstance(n_boot, bool) or n_boot < 2
+        ):
+            raise ValueError(f"n_boot must be an integer >= 2; got {n_boot!r}.")
+        if groups is not None and se != "boot":
+            raise ValueError(
+                "groups is used by se='boot' (the cluster bootstrap) only."
+            )
         X = validate_predict_data(self, X)
         X = X.toarray() if hasattr(X, "toarray") else np.asarray(X, dtype=np.float64)
         X = np.asarray(X, dtype=np.float64)
@@ -416,10 +437,56 @@ class LADRegressor(PenalisedMixin, RegressorMixin, BaseEstimator):
             m = LADRegressor(tol=self.tol).fit(x[:, None], r)
             return float(m.coef_[0])
 
+        def replicates():
+            return self._bootstrap(X, y, sample_weight, se, n_boot, random_state,
+                                   n_jobs, groups)  # fmt: skip
+
         return inference.coefficient_table(
             D, y, coef, float(self.quantile), se=se, level=level, h_kind=bandwidth,
             names=names, fit_median=fit_median, fit_at=fit_at, weights=sample_weight,
+            replicates=replicates,
         )  # fmt: skip
+
+    def _bootstrap(self, X, y, sample_weight, kind, n_boot, random_state, n_jobs,
+                   groups):  # fmt: skip
+        """The replicates' coefficients ``(n_boot, p)``, intercept first."""
+        from joblib import Parallel, delayed
+        from sklearn.utils import check_random_state
+
+        from .. import inference
+
+        n = X.shape[0]
+        q = float(self.quantile)
+        if groups is not None and np.asarray(groups).shape != (n,):
+            raise ValueError("groups must have one label per row of X.")
+        draws = inference.bootstrap_draws(kind, n, q, int(n_boot),
+                                          check_random_state(random_state), groups,
+                                          )  # fmt: skip
+        base = np.ones(n) if sample_weight is None else sample_weight
+        design = as_kernel_inputs(X)
+        unit = self._penalty(0.0, X.shape[1]).unit()
+        start = (np.asarray(self.coef_, dtype=np.float64), float(self.intercept_))
+        fitted = X @ start[0] + start[1]
+        abs_resid = np.abs(y - fitted)
+        options = absolute.Options(tol=float(self.tol))
+        prepared = None
+        if kind == "wild":
+            prepared = full_weights(base, n)
+
+        def one(d):
+            if kind == "wild":
+                y_b, sw = fitted + d * abs_resid, prepared
+            else:
+                y_b, sw = y, full_weights(base * d, n)
+            problem = absolute.prepare(
+                design, y_b, sw, tau=q, fit_intercept=bool(self.fit_intercept)
+            )
+            res = absolute.solve(problem, 0.0, unit, start=start, options=options)
+            b = np.asarray(res.coef, dtype=np.float64)
+            return np.r_[res.intercept, b] if self.fit_intercept else b
+
+        out = Parallel(n_jobs=n_jobs, prefer="threads")(delayed(one)(d) for d in draws)
+        return np.asarray(out)
 
     def predict(self, X):
         """Predict the conditional quantile (the median by default).
