@@ -21,6 +21,7 @@ _LAZY = {
     "lasso_path": "lad.path",
     "plot_cv": "lad.plotting",
     "plot_path": "lad.plotting",
+    "plot_quantile_process": "lad.plotting",
 }
 _SUBMODULES = {"datasets", "diagnostics", "inference", "path", "plotting", "estimators"}
 
@@ -36,6 +37,7 @@ __all__ = [
     "lasso_path",
     "plot_cv",
     "plot_path",
+    "plot_quantile_process",
     "datasets",
     "diagnostics",
     "inference",

@@ -1,9 +1,44 @@
-"""Synthetic regression problems with sparse truth, correlated features and outliers."""
+"""Synthetic regression problems with sparse truth, correlated features and outliers,
+and Engel's classic data set (a small file shipped with the package)."""
+
+from importlib import resources
 
 import numpy as np
 from sklearn.utils import check_random_state
 
-__all__ = ["make_sparse_regression"]
+__all__ = ["load_engel", "make_sparse_regression"]
+
+
+def load_engel():
+    """Load Engel's food expenditure data: 235 households' income and food spending.
+
+    The data of Koenker and Bassett's quantile regressions (Engel, 1857), as
+    distributed with R's quantreg and statsmodels: annual household income and
+    food expenditure of Belgian working-class households, in Belgian francs.
+
+    Returns
+    -------
+    X : ndarray of shape (235, 1)
+        Household income.
+    y : ndarray of shape (235,)
+        Food expenditure.
+
+    Examples
+    --------
+    >>> from lad.datasets import load_engel
+    >>> X, y = load_engel()
+    >>> X.shape, y.shape
+    ((235, 1), (235,))
+    """
+    text = resources.files("lad").joinpath("data/engel.csv").read_text()
+    data = _read_csv(text)
+    return data[:, :1].copy(), data[:, 1].copy()
+
+
+def _read_csv(text):
+    # A header line after the comments; plain floats, no quoting.
+    rows = [line for line in text.splitlines() if line and not line.startswith("#")]
+    return np.array([[float(v) for v in line.split(",")] for line in rows[1:]])
 
 
 def make_sparse_regression(

@@ -3,7 +3,7 @@
 import numpy as np
 from sklearn.utils.validation import check_is_fitted
 
-__all__ = ["plot_path", "plot_cv"]
+__all__ = ["plot_path", "plot_cv", "plot_quantile_process"]
 
 
 def _is_cv_estimator(obj):
@@ -189,3 +189,91 @@ def plot_cv(estimator, *, ax=None):
               bbox_to_anchor=(0.5, -0.18), ncol=3, frameon=False)  # fmt: skip
     ax.set_title(f"Cross-validation ({type(estimator).__name__})")
     return ax
+
+
+def plot_quantile_process(X, y, *, quantiles=None, sample_weight=None, se="nid",
+                          level=0.95, fit_intercept=True, random_state=None,
+                          axes=None):  # fmt: skip
+    """Plot each coefficient against the quantile with its band (quantreg's figure).
+
+    Fits :class:`lad.LADRegressor` (unpenalised) at every quantile and draws each
+    coefficient, the intercept first, with the intervals of
+    :meth:`lad.LADRegressor.summary` as a band.
+
+    Parameters
+    ----------
+    X : array-like of shape (n_samples, n_features)
+        Training data.
+    y : array-like of shape (n_samples,)
+        Target.
+    quantiles : array-like of float, default=None
+        Quantiles in (0, 1); default ``0.05, 0.10, ..., 0.95``.
+    sample_weight : array-like of shape (n_samples,), default=None
+        Weights of the fits.
+    se : {"nid", "iid", "ker", "boot", "wild"}, default="nid"
+        Standard errors of the bands (see :meth:`lad.LADRegressor.summary`).
+    level : float, default=0.95
+        Level of the bands.
+    fit_intercept : bool, default=True
+        Whether to fit (and draw) an intercept.
+    random_state : int or None, default=None
+        Seed of the bootstrap methods.
+    axes : array of matplotlib.axes.Axes, default=None
+        One axes per coefficient; a new figure is made when None.
+
+    Returns
+    -------
+    ndarray of matplotlib.axes.Axes
+        One axes per coefficient (intercept first), titled with its name.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> from lad import plot_quantile_process
+    >>> from lad.datasets import load_engel
+    >>> X, y = load_engel()
+    >>> axes = plot_quantile_process(X, y, quantiles=[0.25, 0.5, 0.75])
+    >>> [ax.get_title() for ax in axes]
+    ['(Intercept)', 'x0']
+    """
+    from .estimators import LADRegressor
+
+    plt = _pyplot()
+    qs = np.arange(0.05, 0.96, 0.05) if quantiles is None else np.asarray(quantiles)
+    qs = np.asarray(qs, dtype=np.float64).ravel()
+    if qs.size == 0 or np.any(~((qs > 0) & (qs < 1))):
+        raise ValueError(f"quantiles must be in (0, 1); got {qs}.")
+    tables = []
+    for q in qs:
+        model = LADRegressor(quantile=float(q), fit_intercept=fit_intercept)
+        model.fit(X, y, sample_weight=sample_weight)
+        tables.append(
+            model.summary(
+                X,
+                y,
+                sample_weight=sample_weight,
+                se=se,
+                level=level,
+                random_state=random_state,
+            )
+        )
+    names = tables[0].names
+    coef = np.array([t.coef for t in tables])
+    low = np.array([t.conf_int[:, 0] for t in tables])
+    high = np.array([t.conf_int[:, 1] for t in tables])
+    if axes is None:
+        cols = min(len(names), 3)
+        rows = -(-len(names) // cols)
+        fig = plt.figure(layout="constrained", figsize=(3.4 * cols, 2.8 * rows))
+        axes = np.array([fig.add_subplot(rows, cols, k + 1) for k in range(len(names))])
+    axes = np.asarray(axes).ravel()
+    for k, ax in enumerate(axes[: len(names)]):
+        ax.fill_between(qs, low[:, k], high[:, k], color="tab:gray", alpha=0.3,
+                        linewidth=0, label=f"{100 * level:g}% band ({se})")  # fmt: skip
+        ax.plot(qs, coef[:, k], "o-", color="k", markersize=3, linewidth=1)
+        ax.axhline(0.0, color="tab:red", linewidth=0.8, linestyle=":")
+        ax.set_title(names[k])
+        ax.set_xlabel("quantile")
+    axes[0].legend(fontsize="small", frameon=False)
+    return axes[: len(names)]

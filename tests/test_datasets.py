@@ -42,3 +42,14 @@ def test_correlation_and_outliers():
 def test_invalid_arguments(kwargs):
     with pytest.raises(ValueError):
         make_sparse_regression(**{"n_samples": 10, "n_features": 5, **kwargs})
+
+
+def test_engel_data_is_statsmodels_copy():
+    from statsmodels.datasets import engel
+
+    from lad.datasets import load_engel
+
+    X, y = load_engel()
+    d = engel.load_pandas().data
+    np.testing.assert_array_equal(X[:, 0], d["income"].to_numpy())
+    np.testing.assert_array_equal(y, d["foodexp"].to_numpy())

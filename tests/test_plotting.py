@@ -80,3 +80,21 @@ def test_wrong_inputs_and_missing_matplotlib(monkeypatch):
     monkeypatch.setitem(sys.modules, "matplotlib.pyplot", None)
     with pytest.raises(ImportError, match=r"lad\[plot\]"):
         plot_path(object())
+
+
+def test_quantile_process_draws_each_coefficient_and_its_band():
+    from lad import LADRegressor, plot_quantile_process
+    from lad.datasets import load_engel
+
+    X, y = load_engel()
+    qs = [0.1, 0.5, 0.9]
+    axes = plot_quantile_process(X, y, quantiles=qs, se="iid", level=0.9)
+    assert [ax.get_title() for ax in axes] == ["(Intercept)", "x0"]
+    slope = axes[1].lines[0].get_ydata()
+    for q, value in zip(qs, slope, strict=True):
+        assert value == LADRegressor(quantile=q).fit(X, y).coef_[0]
+    band = axes[1].collections[0].get_paths()[0].vertices[:, 1]
+    table = LADRegressor(quantile=0.5).fit(X, y).summary(X, y, se="iid", level=0.9)
+    assert np.any(np.isclose(band, table.conf_int[1, 0]))
+    with pytest.raises(ValueError, match="quantiles"):
+        plot_quantile_process(X, y, quantiles=[0.5, 1.0])
