@@ -57,9 +57,14 @@ CASES = [
 ]  # fmt: skip
 
 
-@pytest.mark.parametrize(("data", "tau"), CASES)
-@pytest.mark.parametrize(("se", "hs"), [("iid", True), ("nid", True),
-                                        ("nid", False), ("ker", True)])  # fmt: skip
+METHODS = [("iid", True), ("nid", True), ("nid", False), ("ker", True)]
+# Not compared: iid on the 21 stack loss rows at q = 0.25, where quantreg's window
+# of ordered residuals (h + pz + 1 ranks) runs past n and R indexes NA.
+GRID = [(d, t, se, hs) for d, t in CASES for se, hs in METHODS
+        if not (d == "stackloss" and se == "iid" and t == 0.25)]  # fmt: skip
+
+
+@pytest.mark.parametrize(("data", "tau", "se", "hs"), GRID)
 def test_standard_errors_equal_quantreg(data, tau, se, hs):
     _r.require("quantreg")
     w = None
@@ -70,8 +75,6 @@ def test_standard_errors_equal_quantreg(data, tau, se, hs):
     else:
         X, y, w_all = _random(7 if data == "random" else 8)
         w = w_all if data == "weighted" else None
-    if data == "stackloss" and se == "iid" and tau == 0.25:
-        pytest.skip("21 rows: quantreg's iid window needs more than n rows here")
     ref = _quantreg(X, y, tau, se, hs, w)
     model = LADRegressor(quantile=tau).fit(X, y, sample_weight=w)
     with _no_fail():
@@ -154,6 +157,7 @@ def test_a_bandwidth_past_the_unit_interval_is_halved_with_a_warning():
     assert np.all(np.isfinite(table.std_err))
 
 
+@pytest.mark.filterwarnings("ignore:The bandwidth put:UserWarning")
 def test_non_positive_densities_are_counted_never_nan():
     X, y, _ = _random(9, n=40)
     model = LADRegressor(quantile=0.03).fit(X, y)

@@ -6,7 +6,7 @@ A Sphinx extension: a missing name is a warning, so an error under ``-W``.
 from pathlib import Path
 
 API_RST = Path(__file__).resolve().parents[1] / "api.rst"
-MODULES = {"datasets", "diagnostics", "__version__"}
+MODULES = {"datasets", "diagnostics", "inference", "__version__"}
 
 
 def public_names():
@@ -14,9 +14,11 @@ def public_names():
     import lad
     import lad.datasets
     import lad.diagnostics
+    import lad.inference
 
     names = [n for n in lad.__all__ if n not in MODULES]
     names += [f"datasets.{n}" for n in lad.datasets.__all__]
+    names += [f"inference.{n}" for n in lad.inference.__all__]
     # lad.diagnostics.SparsityReport is lad.SparsityReport: one page per object.
     names += [
         f"diagnostics.{n}"
