@@ -27,6 +27,7 @@ intercept); the intervals are ``coef +- t_{(1+level)/2, n-p} se``.
 
 import html
 import warnings
+from numbers import Integral, Real
 
 import numpy as np
 from scipy import stats
@@ -375,3 +376,144 @@ class CoefficientTable:
              "conf_high": d["conf_high"]},
             index=pd.Index(d["names"], name=None),
         )  # fmt: skip
+
+
+def summarize(model, X, y, sample_weight=None, *, se, level, bandwidth, n_boot,
+              random_state, n_jobs, groups):  # fmt: skip
+    """:meth:`lad.LADRegressor.summary`: checks, the design, and the table."""
+    from sklearn.utils.validation import check_is_fitted
+
+    from ._validation import validate_predict_data
+    from .estimators._common import report_names
+
+    check_is_fitted(model)
+    if float(model.alpha) > 0:
+        raise ValueError(
+            f"summary() needs an unpenalised model (alpha=0); this one has alpha="
+            f"{model.alpha:g}. Intervals computed as if the selected features had "
+            "been chosen in advance are not valid after selection. Refit with "
+            "alpha=0 on the selected features using new data (sample splitting), "
+            "or bootstrap the whole selection."
+        )
+    if model.lower_bounds is not None or model.upper_bounds is not None:
+        raise ValueError(
+            "summary() does not cover bounded coefficients: at a bound the "
+            "estimator's distribution is not normal. Refit without bounds."
+        )
+    if se not in METHODS:
+        raise ValueError(f"se must be one of {METHODS}; got {se!r}.")
+    if bandwidth not in BANDWIDTHS:
+        raise ValueError(f"bandwidth must be one of {BANDWIDTHS}; got {bandwidth!r}.")
+    if not isinstance(level, Real) or not 0 < level < 1:
+        raise ValueError(f"level must be in (0, 1); got {level!r}.")
+    if se in ("boot", "wild") and (
+        not isinstance(n_boot, Integral) or isinstance(n_boot, bool) or n_boot < 2
+    ):
+        raise ValueError(f"n_boot must be an integer >= 2; got {n_boot!r}.")
+    if groups is not None and se != "boot":
+        raise ValueError("groups is used by se='boot' (the cluster bootstrap) only.")
+    X = validate_predict_data(model, X)
+    X = np.asarray(X.toarray() if hasattr(X, "toarray") else X, dtype=np.float64)
+    y = np.asarray(y, dtype=np.float64).ravel()
+    if y.shape[0] != X.shape[0]:
+        raise ValueError(
+            f"X has {X.shape[0]} rows but y has {y.shape[0]}: pass the data the "
+            "model was fitted on."
+        )
+    if sample_weight is not None:
+        sample_weight = np.asarray(sample_weight, dtype=np.float64)
+        if sample_weight.shape != y.shape:
+            raise ValueError("sample_weight must have one entry per row of X.")
+    if groups is not None and np.asarray(groups).shape != y.shape:
+        raise ValueError("groups must have one label per row of X.")
+    names = report_names(model, None)
+    names = [f"x{j}" for j in range(X.shape[1])] if names is None else list(names)
+    coef = np.asarray(model.coef_, dtype=np.float64)
+    D = X
+    if model.fit_intercept:
+        D = np.column_stack([np.ones(X.shape[0]), X])
+        coef = np.r_[float(model.intercept_), coef]
+        names = ["(Intercept)"] + names
+    fits = _Fits(model, X, y, sample_weight)
+    return coefficient_table(
+        D, y, coef, float(model.quantile), se=se, level=level, h_kind=bandwidth,
+        names=names, fit_median=fits.median_slope, fit_at=fits.at,
+        weights=sample_weight,
+        replicates=lambda: fits.bootstrap(se, n_boot, random_state, n_jobs, groups),
+    )  # fmt: skip
+
+
+class _Fits:
+    """The exact fits the methods need, on the data of the table."""
+
+    def __init__(self, model, X, y, sample_weight):
+        self.model, self.X, self.y, self.sw = model, X, y, sample_weight
+
+    def _stack(self, intercept, coef):
+        b = np.asarray(coef, dtype=np.float64)
+        return np.r_[float(intercept), b] if self.model.fit_intercept else b
+
+    def at(self, q):
+        """Coefficients (intercept first) of the unpenalised fit at quantile ``q``.
+
+        The exact solver itself, started from the estimate at the model's quantile
+        (a neighbour: few pivots), without an estimator's validation and report.
+        """
+        from ._solvers import absolute
+        from ._validation import as_kernel_inputs, full_weights
+
+        model = self.model
+        problem = absolute.prepare(as_kernel_inputs(self.X), self.y,
+                                   full_weights(self.sw, self.X.shape[0]), tau=q,
+                                   fit_intercept=bool(model.fit_intercept))  # fmt: skip
+        start = (np.asarray(model.coef_, dtype=np.float64), float(model.intercept_))
+        unit = model._penalty(0.0, self.X.shape[1]).unit()
+        options = absolute.Options(tol=float(model.tol))
+        res = absolute.solve(problem, 0.0, unit, start=start, options=options)
+        return self._stack(res.intercept, res.coef)
+
+    def median_slope(self, x, r):
+        """Slope of the median regression of ``r`` on ``x`` (with an intercept)."""
+        from .estimators import LADRegressor
+
+        return float(LADRegressor(tol=self.model.tol).fit(x[:, None], r).coef_[0])
+
+    def bootstrap(self, kind, n_boot, random_state, n_jobs, groups):
+        """The replicates' coefficients ``(n_boot, p)``, intercept first.
+
+        Each replicate is the exact weighted fit (the draw counts times the
+        weights), warm-started at the estimate, on threads.
+        """
+        from joblib import Parallel, delayed
+        from sklearn.utils import check_random_state
+
+        from ._solvers import absolute
+        from ._validation import as_kernel_inputs, full_weights
+
+        model, X, y = self.model, self.X, self.y
+        n = X.shape[0]
+        q = float(model.quantile)
+        draws = bootstrap_draws(kind, n, q, int(n_boot),
+                                check_random_state(random_state), groups)  # fmt: skip
+        base = np.ones(n) if self.sw is None else self.sw
+        design = as_kernel_inputs(X)
+        unit = model._penalty(0.0, X.shape[1]).unit()
+        start = (np.asarray(model.coef_, dtype=np.float64), float(model.intercept_))
+        fitted = X @ start[0] + start[1]
+        abs_resid = np.abs(y - fitted)
+        options = absolute.Options(tol=float(model.tol))
+        wild_weights = full_weights(base, n)
+
+        def one(d):
+            if kind == "wild":
+                y_b, sw = fitted + d * abs_resid, wild_weights
+            else:
+                y_b, sw = y, full_weights(base * d, n)
+            problem = absolute.prepare(
+                design, y_b, sw, tau=q, fit_intercept=bool(model.fit_intercept)
+            )
+            res = absolute.solve(problem, 0.0, unit, start=start, options=options)
+            return self._stack(res.intercept, res.coef)
+
+        out = Parallel(n_jobs=n_jobs, prefer="threads")(delayed(one)(d) for d in draws)
+        return np.asarray(out)

@@ -16,7 +16,6 @@ from .._validation import (
     check_params,
     full_weights,
     validate_fit_data,
-    validate_predict_data,
 )
 from ._common import (
     VERBOSE,
@@ -371,122 +370,12 @@ class LADRegressor(PenalisedMixin, RegressorMixin, BaseEstimator):
         >>> bool(table.p_values[1] < 1e-6), bool(table.p_values[2] > 0.01)
         (True, True)
         """
-        from .. import inference
+        from ..inference import summarize
 
-        check_is_fitted(self)
-        if float(self.alpha) > 0:
-            raise ValueError(
-                f"summary() needs an unpenalised model (alpha=0); this one has alpha="
-                f"{self.alpha:g}. Intervals computed as if the selected features had "
-                "been chosen in advance are not valid after selection. Refit with "
-                "alpha=0 on the selected features using new data (sample splitting), "
-                "or bootstrap the whole selection."
-            )
-        if self.lower_bounds is not None or self.upper_bounds is not None:
-            raise ValueError(
-                "summary() does not cover bounded coefficients: at a bound the "
-                "estimator's distribution is not normal. Refit without bounds."
-            )
-        if se not in inference.METHODS:
-            raise ValueError(f"se must be one of {inference.METHODS}; got {se!r}.")
-        if bandwidth not in inference.BANDWIDTHS:
-            raise ValueError(
-                f"bandwidth must be one of {inference.BANDWIDTHS}; got {bandwidth!r}."
-            )
-        if not isinstance(level, Real) or not 0 < level < 1:
-            raise ValueError(f"level must be in (0, 1); got {level!r}.")
-        if se in ("boot", "wild") and (
-            not isinstance(n_boot, Integral) or isinstance(n_boot, bool) or n_boot < 2
-        ):
-            raise ValueError(f"n_boot must be an integer >= 2; got {n_boot!r}.")
-        if groups is not None and se != "boot":
-            raise ValueError(
-                "groups is used by se='boot' (the cluster bootstrap) only."
-            )
-        X = validate_predict_data(self, X)
-        X = X.toarray() if hasattr(X, "toarray") else np.asarray(X, dtype=np.float64)
-        X = np.asarray(X, dtype=np.float64)
-        y = np.asarray(y, dtype=np.float64).ravel()
-        if y.shape[0] != X.shape[0]:
-            raise ValueError(
-                f"X has {X.shape[0]} rows but y has {y.shape[0]}: pass the data the "
-                "model was fitted on."
-            )
-        if sample_weight is not None:
-            sample_weight = np.asarray(sample_weight, dtype=np.float64)
-            if sample_weight.shape != y.shape:
-                raise ValueError("sample_weight must have one entry per row of X.")
-        names = report_names(self, None)
-        names = [f"x{j}" for j in range(X.shape[1])] if names is None else list(names)
-        coef = np.asarray(self.coef_, dtype=np.float64)
-        if self.fit_intercept:
-            D = np.column_stack([np.ones(X.shape[0]), X])
-            coef = np.r_[float(self.intercept_), coef]
-            names = ["(Intercept)"] + names
-        else:
-            D = X
-
-        def fit_at(q):
-            m = LADRegressor(
-                quantile=q, fit_intercept=self.fit_intercept, tol=self.tol
-            ).fit(X, y, sample_weight=sample_weight)
-            b = np.asarray(m.coef_, dtype=np.float64)
-            return np.r_[float(m.intercept_), b] if self.fit_intercept else b
-
-        def fit_median(x, r):
-            m = LADRegressor(tol=self.tol).fit(x[:, None], r)
-            return float(m.coef_[0])
-
-        def replicates():
-            return self._bootstrap(X, y, sample_weight, se, n_boot, random_state,
-                                   n_jobs, groups)  # fmt: skip
-
-        return inference.coefficient_table(
-            D, y, coef, float(self.quantile), se=se, level=level, h_kind=bandwidth,
-            names=names, fit_median=fit_median, fit_at=fit_at, weights=sample_weight,
-            replicates=replicates,
-        )  # fmt: skip
-
-    def _bootstrap(self, X, y, sample_weight, kind, n_boot, random_state, n_jobs,
-                   groups):  # fmt: skip
-        """The replicates' coefficients ``(n_boot, p)``, intercept first."""
-        from joblib import Parallel, delayed
-        from sklearn.utils import check_random_state
-
-        from .. import inference
-
-        n = X.shape[0]
-        q = float(self.quantile)
-        if groups is not None and np.asarray(groups).shape != (n,):
-            raise ValueError("groups must have one label per row of X.")
-        draws = inference.bootstrap_draws(kind, n, q, int(n_boot),
-                                          check_random_state(random_state), groups,
-                                          )  # fmt: skip
-        base = np.ones(n) if sample_weight is None else sample_weight
-        design = as_kernel_inputs(X)
-        unit = self._penalty(0.0, X.shape[1]).unit()
-        start = (np.asarray(self.coef_, dtype=np.float64), float(self.intercept_))
-        fitted = X @ start[0] + start[1]
-        abs_resid = np.abs(y - fitted)
-        options = absolute.Options(tol=float(self.tol))
-        prepared = None
-        if kind == "wild":
-            prepared = full_weights(base, n)
-
-        def one(d):
-            if kind == "wild":
-                y_b, sw = fitted + d * abs_resid, prepared
-            else:
-                y_b, sw = y, full_weights(base * d, n)
-            problem = absolute.prepare(
-                design, y_b, sw, tau=q, fit_intercept=bool(self.fit_intercept)
-            )
-            res = absolute.solve(problem, 0.0, unit, start=start, options=options)
-            b = np.asarray(res.coef, dtype=np.float64)
-            return np.r_[res.intercept, b] if self.fit_intercept else b
-
-        out = Parallel(n_jobs=n_jobs, prefer="threads")(delayed(one)(d) for d in draws)
-        return np.asarray(out)
+        return summarize(self, X, y, sample_weight, se=se, level=level,
+                         bandwidth=bandwidth, n_boot=n_boot,
+                         random_state=random_state, n_jobs=n_jobs,
+                         groups=groups)  # fmt: skip
 
     def predict(self, X):
         """Predict the conditional quantile (the median by default).
