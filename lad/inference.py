@@ -12,9 +12,9 @@ them through ``Rscript``):
   densities ``f_i = 2h / x_i'(b(q + h) - b(q - h))`` from exact fits at ``q +- h``;
 - ``"ker"``: the same sandwich with Powell's kernel densities of the residuals;
 - ``"boot"``: the xy-pairs bootstrap (rows, or whole clusters with ``groups``,
-  drawn with replacement: each replicate is the weighted fit with the draw counts
-  as weights, warm-started at the estimate), standard errors from the replicates'
-  covariance as in quantreg's ``boot.rq``;
+  drawn with replacement: each replicate is the exact weighted fit with the draw
+  counts as weights), standard errors from the replicates' covariance as in
+  quantreg's ``boot.rq``;
 - ``"wild"``: the wild bootstrap of Feng, He and Hu (2011): ``y* = x'b + w |r|``
   with ``w = 2 (1 - q)`` with probability ``1 - q`` and ``-2q`` otherwise.
 
@@ -444,33 +444,39 @@ def summarize(model, X, y, sample_weight=None, *, se, level, bandwidth, n_boot,
 
 
 class _Fits:
-    """The exact fits the methods need, on the data of the table."""
+    """The exact fits the methods need, on the data of the table.
+
+    Every fit is the exact solver itself, without an estimator's validation and
+    report, and none starts from the estimate: from there every residual that
+    changes sign costs a simplex pivot, and the solver's own start (the interior
+    point) was 2.6 times as fast for bootstrap replicates and twice as fast for the
+    fits at ``q +- h`` (n = 10000, p = 20).
+    """
 
     def __init__(self, model, X, y, sample_weight):
-        self.model, self.X, self.y, self.sw = model, X, y, sample_weight
+        from ._solvers import absolute
+        from ._validation import as_kernel_inputs
 
-    def _stack(self, intercept, coef):
-        b = np.asarray(coef, dtype=np.float64)
-        return np.r_[float(intercept), b] if self.model.fit_intercept else b
+        self.model, self.X, self.y, self.sw = model, X, y, sample_weight
+        self.design = as_kernel_inputs(X)
+        self.unit = model._penalty(0.0, X.shape[1]).unit()
+        self.options = absolute.Options(tol=float(model.tol))
+
+    def _solve(self, y, sw, q):
+        """Coefficients (intercept first) of the fit of ``y`` with weights ``sw``."""
+        from ._solvers import absolute
+        from ._validation import full_weights
+
+        fit_intercept = bool(self.model.fit_intercept)
+        problem = absolute.prepare(self.design, y, full_weights(sw, y.shape[0]),
+                                   tau=q, fit_intercept=fit_intercept)  # fmt: skip
+        res = absolute.solve(problem, 0.0, self.unit, options=self.options)
+        b = np.asarray(res.coef, dtype=np.float64)
+        return np.r_[float(res.intercept), b] if fit_intercept else b
 
     def at(self, q):
-        """Coefficients (intercept first) of the unpenalised fit at quantile ``q``.
-
-        The exact solver itself, started from the estimate at the model's quantile
-        (a neighbour: few pivots), without an estimator's validation and report.
-        """
-        from ._solvers import absolute
-        from ._validation import as_kernel_inputs, full_weights
-
-        model = self.model
-        problem = absolute.prepare(as_kernel_inputs(self.X), self.y,
-                                   full_weights(self.sw, self.X.shape[0]), tau=q,
-                                   fit_intercept=bool(model.fit_intercept))  # fmt: skip
-        start = (np.asarray(model.coef_, dtype=np.float64), float(model.intercept_))
-        unit = model._penalty(0.0, self.X.shape[1]).unit()
-        options = absolute.Options(tol=float(model.tol))
-        res = absolute.solve(problem, 0.0, unit, start=start, options=options)
-        return self._stack(res.intercept, res.coef)
+        """Coefficients (intercept first) of the unpenalised fit at quantile ``q``."""
+        return self._solve(self.y, self.sw, q)
 
     def median_slope(self, x, r):
         """Slope of the median regression of ``r`` on ``x`` (with an intercept)."""
@@ -482,38 +488,25 @@ class _Fits:
         """The replicates' coefficients ``(n_boot, p)``, intercept first.
 
         Each replicate is the exact weighted fit (the draw counts times the
-        weights), warm-started at the estimate, on threads.
+        weights), on threads.
         """
         from joblib import Parallel, delayed
         from sklearn.utils import check_random_state
 
-        from ._solvers import absolute
-        from ._validation import as_kernel_inputs, full_weights
-
-        model, X, y = self.model, self.X, self.y
-        n = X.shape[0]
-        q = float(model.quantile)
+        n = self.X.shape[0]
+        q = float(self.model.quantile)
         draws = bootstrap_draws(kind, n, q, int(n_boot),
                                 check_random_state(random_state), groups)  # fmt: skip
         base = np.ones(n) if self.sw is None else self.sw
-        design = as_kernel_inputs(X)
-        unit = model._penalty(0.0, X.shape[1]).unit()
-        start = (np.asarray(model.coef_, dtype=np.float64), float(model.intercept_))
-        fitted = X @ start[0] + start[1]
-        abs_resid = np.abs(y - fitted)
-        options = absolute.Options(tol=float(model.tol))
-        wild_weights = full_weights(base, n)
+        fitted = self.X @ np.asarray(self.model.coef_, dtype=np.float64) + float(
+            self.model.intercept_
+        )
+        abs_resid = np.abs(self.y - fitted)
 
         def one(d):
             if kind == "wild":
-                y_b, sw = fitted + d * abs_resid, wild_weights
-            else:
-                y_b, sw = y, full_weights(base * d, n)
-            problem = absolute.prepare(
-                design, y_b, sw, tau=q, fit_intercept=bool(model.fit_intercept)
-            )
-            res = absolute.solve(problem, 0.0, unit, start=start, options=options)
-            return self._stack(res.intercept, res.coef)
+                return self._solve(fitted + d * abs_resid, base, q)
+            return self._solve(self.y, base * d, q)
 
         out = Parallel(n_jobs=n_jobs, prefer="threads")(delayed(one)(d) for d in draws)
         return np.asarray(out)
