@@ -11,6 +11,12 @@ them through ``Rscript``):
 - ``"nid"``: Huber's sandwich ``q (1 - q) (X'FX)^-1 X'X (X'FX)^-1`` with local
   densities ``f_i = 2h / x_i'(b(q + h) - b(q - h))`` from exact fits at ``q +- h``;
 - ``"ker"``: the same sandwich with Powell's kernel densities of the residuals;
+- ``"rank"``: intervals by inverting the regression rank-score test (Koenker
+  1994; Gutenbrunner, Jurečková, Koenker and Portnoy 1993), walked exactly and
+  interpolated as quantreg's ``rq.fit.br(ci=TRUE)`` does (:mod:`lad._rank`); there
+  is no standard error, so ``std_err``, ``t_values`` and ``p_values`` are NaN. The
+  test's scale assumes iid errors, or with ``iid=False`` uses the local densities
+  of ``"nid"``;
 - ``"boot"``: the xy-pairs bootstrap (rows, or whole clusters with ``groups``,
   drawn with replacement: each replicate is the exact weighted fit with the draw
   counts as weights), standard errors from the replicates' covariance as in
@@ -36,7 +42,7 @@ __all__ = ["CoefficientTable", "bandwidth"]
 
 # quantreg's tolerance for a residual at zero and in the local densities.
 EPS = np.finfo(float).eps ** (2.0 / 3.0)
-METHODS = ("iid", "nid", "ker", "boot", "wild")
+METHODS = ("iid", "nid", "ker", "rank", "boot", "wild")
 BANDWIDTHS = ("hall-sheather", "bofinger")
 
 
@@ -152,6 +158,32 @@ def _ker(X, resid, q, h_kind):
     return _sandwich(X, f, q), h
 
 
+def _rank(X, y, coef, q, level, h_kind, fit_at, iid):
+    """Rank-inversion intervals and the bandwidth (None for iid), as ``rq.fit.br``."""
+    from ._rank import is_vertex, rank_intervals
+
+    n, p = X.shape
+    h = None
+    if iid:
+        qn = 1.0 / np.diag(_inv_cross(X))
+    else:
+        # rq.fit.br's scale: residual sums of squares of each column on the
+        # others, by least squares weighted with the local densities.
+        h = _inside(q, bandwidth(q, n, h_kind))
+        dyhat = X @ (fit_at(q + h) - fit_at(q - h))
+        f = np.maximum(EPS, (2 * h) / (dyhat - EPS))
+        sw = np.sqrt(f)
+        qn = np.empty(p)
+        for j in range(p):
+            Z = np.delete(X, j, axis=1)
+            g = np.linalg.lstsq(Z * sw[:, None], X[:, j] * sw, rcond=None)[0]
+            qn[j] = float(np.sum((X[:, j] - Z @ g) ** 2))
+    # The walk starts from a vertex of the fit: the estimate when it is one.
+    start = coef if is_vertex(X, y, coef) else fit_at(q)
+    cutoff = stats.t.ppf(0.5 + level / 2, n - p)
+    return rank_intervals(X, y, start, q, cutoff=cutoff, qn=qn), h
+
+
 def bootstrap_draws(kind, n, q, n_boot, random_state, groups=None, resid=None):
     """The replicates' row weights (``"boot"``) or residual signs (``"wild"``).
 
@@ -178,7 +210,7 @@ def bootstrap_cov(replicates):
 
 
 def coefficient_table(X, y, coef, q, *, se, level, h_kind, names, fit_median, fit_at,
-                      weights=None, replicates=None):  # fmt: skip
+                      weights=None, replicates=None, iid=True):  # fmt: skip
     """The table for the design ``X`` (intercept column first when fitted).
 
     ``fit_median(x, y)`` returns the slope of the median regression of ``y`` on
@@ -198,6 +230,13 @@ def coefficient_table(X, y, coef, q, *, se, level, h_kind, names, fit_median, fi
             f"Standard errors need more observations than coefficients; got n = {n} "
             f"and p = {p} (the intercept included)."
         )
+    df = n - p
+    if se == "rank":
+        ci, h = _rank(X, y, coef, q, level, h_kind, fit_at, iid)
+        nan = np.full(p, np.nan)
+        return CoefficientTable(names, coef, nan, nan, nan, ci, se=se,
+                                level=level, n_samples=n, quantile=q, df=df,
+                                bandwidth=h)  # fmt: skip
     if se in ("boot", "wild"):
         cov, h = bootstrap_cov(replicates()), None
     elif se == "iid":
@@ -207,7 +246,6 @@ def coefficient_table(X, y, coef, q, *, se, level, h_kind, names, fit_median, fi
     else:
         cov, h = _ker(X, resid, q, h_kind)
     std_err = np.sqrt(np.diag(cov))
-    df = n - p
     with np.errstate(divide="ignore", invalid="ignore"):
         t = coef / std_err
     p_values = 2 * stats.t.sf(np.abs(t), df)
@@ -232,7 +270,8 @@ class CoefficientTable:
     conf_int : ndarray of shape (n_rows, 2)
         Lower and upper ends of the intervals at ``level``.
     se : str
-        The method (``"iid"``, ``"nid"``, ``"ker"``, ``"boot"`` or ``"wild"``).
+        The method (``"iid"``, ``"nid"``, ``"ker"``, ``"rank"``, ``"boot"`` or
+        ``"wild"``); ``"rank"`` has intervals only (the other columns are NaN).
     level : float
         Confidence level of ``conf_int``.
     n_samples : int
@@ -242,8 +281,8 @@ class CoefficientTable:
     df : int
         Residual degrees of freedom, ``n_samples - n_rows``.
     bandwidth : float or None
-        The bandwidth used (``"nid"``: on the quantile scale; ``"ker"``: on the
-        residuals' scale); None for the other methods.
+        The bandwidth used (``"nid"`` and ``"rank"`` with ``iid=False``: on the
+        quantile scale; ``"ker"``: on the residuals' scale); None for the others.
 
     Examples
     --------
@@ -275,11 +314,17 @@ class CoefficientTable:
 
     def _columns(self):
         pct = f"{100 * self.level:g}%"
+        if self.se == "rank":  # intervals without standard errors
+            return ["coef", f"[{pct}", f"{pct}]"]
         return ["coef", "std err", "t", "P>|t|", f"[{pct}", f"{pct}]"]
 
     def _cells(self):
         rows = []
         for k, name in enumerate(self.names):
+            ends = [f"{self.conf_int[k, 0]:.6g}", f"{self.conf_int[k, 1]:.6g}"]
+            if self.se == "rank":
+                rows.append([name, f"{self.coef[k]:.6g}", *ends])
+                continue
             rows.append(
                 [
                     name,
@@ -287,8 +332,7 @@ class CoefficientTable:
                     f"{self.std_err[k]:.6g}",
                     f"{self.t_values[k]:.3f}",
                     f"{self.p_values[k]:.3g}",
-                    f"{self.conf_int[k, 0]:.6g}",
-                    f"{self.conf_int[k, 1]:.6g}",
+                    *ends,
                 ]
             )
         return rows
@@ -379,7 +423,7 @@ class CoefficientTable:
 
 
 def summarize(model, X, y, sample_weight=None, *, se, level, bandwidth, n_boot,
-              random_state, n_jobs, groups):  # fmt: skip
+              random_state, n_jobs, groups, iid=True):  # fmt: skip
     """:meth:`lad.LADRegressor.summary`: checks, the design, and the table."""
     from sklearn.utils.validation import check_is_fitted
 
@@ -412,6 +456,13 @@ def summarize(model, X, y, sample_weight=None, *, se, level, bandwidth, n_boot,
         raise ValueError(f"n_boot must be an integer >= 2; got {n_boot!r}.")
     if groups is not None and se != "boot":
         raise ValueError("groups is used by se='boot' (the cluster bootstrap) only.")
+    if not isinstance(iid, (bool, np.bool_)):
+        raise ValueError(f"iid must be True or False; got {iid!r}.")
+    if not iid and se != "rank":
+        raise ValueError(
+            "iid=False is used by se='rank' only (the other methods are named: "
+            "se='nid' or 'ker' for non-iid errors)."
+        )
     X = validate_predict_data(model, X)
     X = np.asarray(X.toarray() if hasattr(X, "toarray") else X, dtype=np.float64)
     y = np.asarray(y, dtype=np.float64).ravel()
@@ -440,6 +491,7 @@ def summarize(model, X, y, sample_weight=None, *, se, level, bandwidth, n_boot,
         names=names, fit_median=fits.median_slope, fit_at=fits.at,
         weights=sample_weight,
         replicates=lambda: fits.bootstrap(se, n_boot, random_state, n_jobs, groups),
+        iid=iid,
     )  # fmt: skip
 
 

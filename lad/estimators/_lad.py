@@ -310,7 +310,7 @@ class LADRegressor(PenalisedMixin, RegressorMixin, BaseEstimator):
 
     def summary(self, X, y, sample_weight=None, *, se="nid", level=0.95,
                 bandwidth="hall-sheather", n_boot=1000, random_state=None,
-                n_jobs=None, groups=None):  # fmt: skip
+                n_jobs=None, groups=None, iid=True):  # fmt: skip
         """Standard errors, t and p values and intervals, as R's ``summary.rq``.
 
         Parameters
@@ -322,13 +322,15 @@ class LADRegressor(PenalisedMixin, RegressorMixin, BaseEstimator):
         sample_weight : array-like of shape (n_samples,), default=None
             The weights of the fit, if any (rows are scaled by them, as quantreg
             does).
-        se : {"nid", "iid", "ker", "boot", "wild"}, default="nid"
+        se : {"nid", "iid", "ker", "rank", "boot", "wild"}, default="nid"
             ``"nid"``: Huber's sandwich with local densities from exact fits at
             ``quantile +- h`` (two more fits); ``"iid"``: the sparsity from the
             residuals, for errors independent of ``X``; ``"ker"``: Powell's kernel
-            sandwich; ``"boot"``: the xy-pairs bootstrap (``n_boot`` exact fits);
-            ``"wild"``: the wild bootstrap of Feng, He and Hu (2011). See
-            :mod:`lad.inference`.
+            sandwich; ``"rank"``: intervals by inverting a rank test (Koenker
+            1994), without standard errors (quantreg's default below 1001 rows;
+            note that its ``summary`` gives them at level 0.9); ``"boot"``: the
+            xy-pairs bootstrap (``n_boot`` exact fits); ``"wild"``: the wild
+            bootstrap of Feng, He and Hu (2011). See :mod:`lad.inference`.
         level : float, default=0.95
             Confidence level of the intervals, in (0, 1).
         bandwidth : {"hall-sheather", "bofinger"}, default="hall-sheather"
@@ -343,6 +345,10 @@ class LADRegressor(PenalisedMixin, RegressorMixin, BaseEstimator):
         groups : array-like of shape (n_samples,), default=None
             Cluster labels: ``se="boot"`` then draws whole clusters (the pairs
             cluster bootstrap), for errors correlated within clusters.
+        iid : bool, default=True
+            ``se="rank"`` only: whether the rank test's scale assumes errors
+            independent of ``X`` (quantreg's ``iid``); with False it uses the local
+            densities of ``"nid"``.
 
         Returns
         -------
@@ -375,7 +381,7 @@ class LADRegressor(PenalisedMixin, RegressorMixin, BaseEstimator):
         return summarize(self, X, y, sample_weight, se=se, level=level,
                          bandwidth=bandwidth, n_boot=n_boot,
                          random_state=random_state, n_jobs=n_jobs,
-                         groups=groups)  # fmt: skip
+                         groups=groups, iid=iid)  # fmt: skip
 
     def predict(self, X):
         """Predict the conditional quantile (the median by default).
