@@ -25,9 +25,10 @@ from .._certificate import absolute_certificate, rho, zero_threshold
 from .._penalty import L1, L2, LOWER, UPPER
 from .._progress import Progress
 from .._validation import DenseDesign, readonly
-from . import _qp, _simplex
+from . import _globs, _qp, _simplex
 from ._cd_absolute import cd_lad
 from ._columns import column_stats, exact_products
+from ._globs import Neighbour
 from ._ipm import guess_basis, ipm_lad
 from ._irls import irls_lad, weighted_quantile
 from ._null_model import (
@@ -426,7 +427,8 @@ def solve(problem, alpha, unit, *, solver="auto", plan_=None, start=None,
     """Certified minimiser for the penalty ``alpha * unit``.
 
     ``start`` is a :class:`lad._solvers._simplex.Basis` of a neighbouring solve
-    (a path) or a point ``(coef, intercept)`` in the data's units. Returns a
+    (a path), a point ``(coef, intercept)`` in the data's units, or a
+    :class:`lad._solvers._globs.Neighbour` (a fit at a nearby quantile). Returns a
     :class:`SolveResult` whose ``state`` is the final basis.
     """
     n, p = problem.shape
@@ -441,6 +443,14 @@ def solve(problem, alpha, unit, *, solver="auto", plan_=None, start=None,
         w = np.zeros(p)
         b = problem.b_null if problem.fit_intercept else 0.0
         return _finish(problem, pen, w, b, None, 0, 0, tol_abs, "null", None, amax)
+    if isinstance(start, Neighbour):
+        found = _from_neighbour(problem, alpha, unit_s, start, solver, options)
+        if found is not None:
+            coef, b, u, n_iter, label = found
+            log.note(f"route {label}", 1)
+            return _finish(problem, pen, coef, b, u, n_iter, 0, tol_abs, label, None,
+                           amax)  # fmt: skip
+        start = None
     if np.any(pen[L2] > 0):
         return _solve_qp(problem, pen, tol_abs, amax, log)
     log.note(f"route {pln.label}+simplex on {n} x {p} (alpha / alpha_max = "
@@ -483,6 +493,23 @@ def solve(problem, alpha, unit, *, solver="auto", plan_=None, start=None,
              "in all", 1)  # fmt: skip
     return _finish(problem, pen, coef, b, u, n_warm, pivots, tol_abs, label, basis,
                    amax)  # fmt: skip
+
+
+def _from_neighbour(problem, alpha, unit_s, near, solver, options):
+    """The globbed solve from a neighbouring quantile's fit, or None if it does
+    not pay (:mod:`lad._solvers._globs`)."""
+    from .._validation import as_kernel_inputs
+
+    if problem.shape[0] < _globs.MIN_ROWS:
+        return None
+
+    def solve_small(Xs, ys, ws, unit_small):
+        small = prepare(as_kernel_inputs(Xs), ys, ws, tau=problem.tau,
+                        fit_intercept=problem.fit_intercept)  # fmt: skip
+        quiet = Options(tol=options.tol, max_iter=options.max_iter)
+        return solve(small, alpha, unit_small, solver=solver, options=quiet)
+
+    return _globs.solve_globbed(problem, unit_s, alpha, near, solve_small)
 
 
 def _solve_qp(problem, pen, tol_abs, amax, log):

@@ -259,7 +259,8 @@ class LADRegressor(PenalisedMixin, RegressorMixin, BaseEstimator):
             as_kernel_inputs(X), y, full_weights(sample_weight, n_samples),
             tau=float(self.quantile), fit_intercept=bool(self.fit_intercept),
         )  # fmt: skip
-        start = None
+        # A MultiQuantileRegressor hands over the fit at a neighbouring quantile.
+        start = getattr(self, "_neighbour", None)
         if self.warm_start and getattr(self, "coef_", None) is not None:
             if self.coef_.shape == (n_features,):
                 start = (self.coef_.astype(np.float64), float(self.intercept_))
