@@ -13,7 +13,7 @@ them through ``Rscript``):
 - ``"ker"``: the same sandwich with Powell's kernel densities of the residuals;
 - ``"rank"``: intervals by inverting the regression rank-score test (Koenker
   1994; Gutenbrunner, Jurečková, Koenker and Portnoy 1993), walked exactly and
-  interpolated as quantreg's ``rq.fit.br(ci=TRUE)`` does (:mod:`lad._rank`); there
+  interpolated as quantreg's ``rq.fit.br(ci=TRUE)`` does (``lad._rank``); there
   is no standard error, so ``std_err``, ``t_values`` and ``p_values`` are NaN. The
   test's scale assumes iid errors, or with ``iid=False`` uses the local densities
   of ``"nid"``;

@@ -193,12 +193,12 @@ def plot_cv(estimator, *, ax=None):
 
 def plot_quantile_process(X, y, *, quantiles=None, sample_weight=None, se="nid",
                           level=0.95, fit_intercept=True, random_state=None,
-                          axes=None):  # fmt: skip
+                          axes=None, model=None):  # fmt: skip
     """Plot each coefficient against the quantile with its band (quantreg's figure).
 
-    Fits :class:`lad.LADRegressor` (unpenalised) at every quantile and draws each
-    coefficient, the intercept first, with the intervals of
-    :meth:`lad.LADRegressor.summary` as a band.
+    Fits a :class:`lad.MultiQuantileRegressor` (unpenalised) at every quantile, or
+    takes a fitted one, and draws each coefficient, the intercept first, with the
+    intervals of :meth:`lad.LADRegressor.summary` as a band.
 
     Parameters
     ----------
@@ -220,6 +220,10 @@ def plot_quantile_process(X, y, *, quantiles=None, sample_weight=None, se="nid",
         Seed of the bootstrap methods.
     axes : array of matplotlib.axes.Axes, default=None
         One axes per coefficient; a new figure is made when None.
+    model : MultiQuantileRegressor, default=None
+        A fitted model (on ``X``, ``y``) to draw instead of fitting one; its
+        quantiles and intercept are used, and ``quantiles`` and
+        ``fit_intercept`` must be left at their defaults.
 
     Returns
     -------
@@ -237,27 +241,30 @@ def plot_quantile_process(X, y, *, quantiles=None, sample_weight=None, se="nid",
     >>> [ax.get_title() for ax in axes]
     ['(Intercept)', 'x0']
     """
-    from .estimators import LADRegressor
+    from sklearn.utils.validation import check_is_fitted
+
+    from .estimators import MultiQuantileRegressor
 
     plt = _pyplot()
-    qs = np.arange(0.05, 0.96, 0.05) if quantiles is None else np.asarray(quantiles)
-    qs = np.asarray(qs, dtype=np.float64).ravel()
-    if qs.size == 0 or np.any(~((qs > 0) & (qs < 1))):
-        raise ValueError(f"quantiles must be in (0, 1); got {qs}.")
-    tables = []
-    for q in qs:
-        model = LADRegressor(quantile=float(q), fit_intercept=fit_intercept)
+    if model is None:
+        qs = np.arange(0.05, 0.96, 0.05) if quantiles is None else quantiles
+        model = MultiQuantileRegressor(np.round(qs, 12) if quantiles is None else qs,
+                                       fit_intercept=fit_intercept)  # fmt: skip
         model.fit(X, y, sample_weight=sample_weight)
-        tables.append(
-            model.summary(
-                X,
-                y,
-                sample_weight=sample_weight,
-                se=se,
-                level=level,
-                random_state=random_state,
+    else:
+        if not isinstance(model, MultiQuantileRegressor):
+            raise ValueError(
+                "model must be a fitted MultiQuantileRegressor; got "
+                f"{type(model).__name__}."
             )
-        )
+        if quantiles is not None:
+            raise ValueError("Give quantiles or a fitted model, not both.")
+        check_is_fitted(model)
+    order = np.argsort(model.quantiles_)
+    qs = model.quantiles_[order]
+    tables = model.summary(X, y, sample_weight, se=se, level=level,
+                           random_state=random_state)  # fmt: skip
+    tables = [tables[k] for k in order]
     names = tables[0].names
     coef = np.array([t.coef for t in tables])
     low = np.array([t.conf_int[:, 0] for t in tables])

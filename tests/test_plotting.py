@@ -96,5 +96,23 @@ def test_quantile_process_draws_each_coefficient_and_its_band():
     band = axes[1].collections[0].get_paths()[0].vertices[:, 1]
     table = LADRegressor(quantile=0.5).fit(X, y).summary(X, y, se="iid", level=0.9)
     assert np.any(np.isclose(band, table.conf_int[1, 0]))
-    with pytest.raises(ValueError, match="quantiles"):
+    with pytest.raises(ValueError, match="quantile"):
         plot_quantile_process(X, y, quantiles=[0.5, 1.0])
+
+
+def test_quantile_process_takes_a_fitted_multi_quantile_model():
+    from lad import MultiQuantileRegressor, plot_quantile_process
+    from lad.datasets import load_engel
+
+    X, y = load_engel()
+    model = MultiQuantileRegressor([0.75, 0.25, 0.5]).fit(X, y)
+    axes = plot_quantile_process(X, y, model=model, se="rank")
+    qs = axes[1].lines[0].get_xdata()
+    np.testing.assert_array_equal(qs, [0.25, 0.5, 0.75])
+    np.testing.assert_array_equal(
+        axes[1].lines[0].get_ydata(), model.coef_[[1, 2, 0], 0]
+    )
+    with pytest.raises(ValueError, match="not both"):
+        plot_quantile_process(X, y, model=model, quantiles=[0.5])
+    with pytest.raises(ValueError, match="MultiQuantileRegressor"):
+        plot_quantile_process(X, y, model=object())
