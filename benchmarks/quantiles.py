@@ -55,7 +55,7 @@ def median_time(fn, repeats):
     return float(np.median(times)), out
 
 
-def r_times(X, y, repeats):
+def r_times(X, y, repeats, methods):
     """Median seconds and coefficients of rq br and fn, or None without R."""
     if shutil.which("Rscript") is None:
         return None
@@ -69,7 +69,7 @@ suppressMessages(library(quantreg))
 X <- matrix(readBin('{d}/X.bin', 'double', {n * p}), {n}, {p})
 y <- readBin('{d}/y.bin', 'double', {n})
 taus <- c({", ".join(str(t) for t in TAUS)})
-for (m in c('br', 'fn')) {{
+for (m in c({", ".join(repr(m) for m in methods)})) {{
   f <- rq(y ~ X, tau = taus, method = m)
   t <- c()
   for (i in 1:{repeats}) t <- c(t, system.time(f <- rq(y ~ X, tau = taus,
@@ -104,6 +104,9 @@ def main():
     parser.add_argument("--p", type=int, default=50)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--sklearn", action="store_true")
+    parser.add_argument("--r-methods", default="br,fn",
+                        help="rq methods, comma-separated (br is O(n^2): drop it "
+                        "at 1e6 rows)")  # fmt: skip
     args = parser.parse_args()
     X, y = data(args.n, args.p)
 
@@ -120,7 +123,7 @@ def main():
     rows = [("MultiQuantileRegressor", t_multi,
              excess(X, y, multi.coef_, multi.intercept_, best)),
             ("loop of LADRegressor", t_loop, 0.0)]  # fmt: skip
-    r = r_times(X, y, args.repeats)
+    r = r_times(X, y, args.repeats, args.r_methods.split(","))
     if r is not None:
         for m, (t, coef, icpt) in r.items():
             rows.append((f"R rq(tau = 1:9/10, method = '{m}')", t,
