@@ -132,10 +132,14 @@ def _sandwich(X, f, q):
     return q * (1 - q) * fxxinv @ (X.T @ X) @ fxxinv
 
 
+def _spread(X, q, h_kind, fit_at):
+    """The bandwidth and the fitted spread ``x_i'(b(q + h) - b(q - h))``."""
+    h = _inside(q, bandwidth(q, X.shape[0], h_kind))
+    return h, X @ (fit_at(q + h) - fit_at(q - h))
+
+
 def _nid(X, q, h_kind, fit_at):
-    n = X.shape[0]
-    h = _inside(q, bandwidth(q, n, h_kind))
-    dyhat = X @ (fit_at(q + h) - fit_at(q - h))
+    h, dyhat = _spread(X, q, h_kind, fit_at)
     bad = int(np.sum(dyhat <= 0))
     if bad:
         warnings.warn(
@@ -169,8 +173,7 @@ def _rank(X, y, coef, q, level, h_kind, fit_at, iid):
     else:
         # rq.fit.br's scale: residual sums of squares of each column on the
         # others, by least squares weighted with the local densities.
-        h = _inside(q, bandwidth(q, n, h_kind))
-        dyhat = X @ (fit_at(q + h) - fit_at(q - h))
+        h, dyhat = _spread(X, q, h_kind, fit_at)
         f = np.maximum(EPS, (2 * h) / (dyhat - EPS))
         sw = np.sqrt(f)
         qn = np.empty(p)
