@@ -52,6 +52,10 @@ _COMMON_CONSTRAINTS = {
 REFIT_TOL = 1e-10
 
 
+# Mean CV errors within this relative distance of the lowest are ties.
+TIE_RTOL = 1e-9
+
+
 def _splits(cv, X, y):
     n = X.shape[0]
     cv = check_cv(cv)
@@ -217,7 +221,12 @@ class _PathCV(PenalisedMixin, RegressorMixin, BaseEstimator):
         errors = np.column_stack([e for e, _ in out])  # (n_alphas, n_folds)
         mean = errors.mean(axis=1)
         se = errors.std(axis=1, ddof=1) / np.sqrt(errors.shape[1])
-        i_min = int(np.argmin(mean))  # first minimum: the largest such alpha
+        # The first minimum (the largest such alpha), counting errors equal to
+        # rounding as ties: past the point where every fold's fit interpolates,
+        # the mean error is flat, and its last digits depend on the order of the
+        # sums (a weighted fit against its repeated rows, say).
+        low = float(np.min(mean))
+        i_min = int(np.flatnonzero(mean <= low + TIE_RTOL * abs(low))[0])
         within = np.flatnonzero(mean <= mean[i_min] + se[i_min])
         i_1se = int(within.min())
         idx = i_min if self.alpha_rule == "min" else i_1se
