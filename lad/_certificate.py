@@ -79,7 +79,7 @@ def _column_max(X):
     return np.maximum(np.abs(X.max(axis=0)), np.abs(X.min(axis=0)))
 
 
-def feasible_dual(X, y, sw, u, pen_k, tau, fit_intercept):
+def feasible_dual(X, y, sw, u, pen_k, tau, fit_intercept, col_max=None):
     """Clip and scale ``u`` into the dual's domain; returns ``(u, g, infeasibility)``.
 
     ``pen_k`` is in the LP's units. A correlation that exceeds its L1 weight by no
@@ -99,7 +99,9 @@ def feasible_dual(X, y, sw, u, pen_k, tau, fit_intercept):
     excess = np.maximum(
         np.where(open_up, g - lam, 0.0), np.where(open_down, -g - lam, 0.0)
     )
-    noise = 64 * np.finfo(float).eps * float(sw.sum()) * _column_max(X)
+    if col_max is None:
+        col_max = _column_max(X)
+    noise = 64 * np.finfo(float).eps * float(sw.sum()) * col_max
     rounding = (excess > 0) & (excess <= noise)
     g_eff = np.where(rounding, np.clip(g, -lam, lam), g)
     rest = ~free & ~rounding
@@ -136,14 +138,17 @@ def gap_terms(r, w, b, sw, u, g, pen_k, tau, fit_intercept):
     return comp_rows + comp_cols + comp_free + comp_b, primal
 
 
-def absolute_certificate(X, y, sw, w, b, *, pen, tau, fit_intercept, u_hint=None):
+def absolute_certificate(X, y, sw, w, b, *, pen, tau, fit_intercept, u_hint=None,
+                         fitted=None, col_max=None):  # fmt: skip
     """Feasible dual point and gap for a candidate of the absolute / quantile problem.
 
     ``pen`` is the penalty array in estimator units. ``u_hint``, a dual point from
     the solver (e.g. of a verified basis), replaces the zero-set LP: it goes through
     the same clipping and scaling, and its equality residual is reported as
     ``dual_infeasibility``, so the caller can tell whether the gap it gives is
-    meaningful. Returns a dict with ``gap`` (estimator units), ``u``, ``zero_set``
+    meaningful. ``fitted`` (``X w``) and ``col_max`` (``max_i |x_ij|``), where the
+    caller has them from its own pass, spare the certificate those passes over
+    ``X``. Returns a dict with ``gap`` (estimator units), ``u``, ``zero_set``
     (row indices), ``dual_infeasibility`` (largest equality residual, in gradient
     units), ``objective`` and ``unique``.
     """
@@ -151,7 +156,7 @@ def absolute_certificate(X, y, sw, w, b, *, pen, tau, fit_intercept, u_hint=None
     W = float(sw.sum())
     pen_k = kernel_penalty(pen, W)
     w = np.asarray(w, dtype=np.float64)
-    fitted = np.asarray(X @ w).ravel()
+    fitted = np.asarray(X @ w).ravel() if fitted is None else fitted
     r = y - fitted - b
     delta = zero_threshold(y, fitted, b)
     zero = np.flatnonzero((np.abs(r) <= delta) & (sw > 0))
@@ -159,7 +164,7 @@ def absolute_certificate(X, y, sw, w, b, *, pen, tau, fit_intercept, u_hint=None
         u = np.array(u_hint, dtype=np.float64)
     else:
         u = _zero_set_duals(X, y, sw, r, zero, pen_k, tau, fit_intercept, w)
-    u, g, infeas = feasible_dual(X, y, sw, u, pen_k, tau, fit_intercept)
+    u, g, infeas = feasible_dual(X, y, sw, u, pen_k, tau, fit_intercept, col_max)
     gap, primal = gap_terms(r, w, b, sw, u, g, pen_k, tau, fit_intercept)
     return {
         "gap": max(2.0 * gap / W, 0.0),

@@ -26,6 +26,28 @@ def column_stats(design, sw, fit_intercept):
     )  # fmt: skip
 
 
+# Rows per block of a pass over a row-major design (a few MiB per block).
+_BLOCK_BYTES = 2**22
+
+
+def row_major_extent(X):
+    """``(col_min, col_max)`` of a C-ordered dense ``X`` in one pass by blocks of rows.
+
+    The exact solves that run over rows (:mod:`lad._solvers._globs`) keep a
+    row-major ``X`` as it is: they need only each column's magnitude and whether
+    it varies, not the kernels' F-ordered statistics.
+    """
+    n, p = X.shape
+    lo = np.full(p, np.inf)
+    hi = np.full(p, -np.inf)
+    step = max(256, _BLOCK_BYTES // (8 * max(p, 1)))
+    for start in range(0, n, step):
+        block = X[start : start + step]
+        np.minimum(lo, block.min(axis=0), out=lo)
+        np.maximum(hi, block.max(axis=0), out=hi)
+    return lo, hi
+
+
 def exact_products(design, V):
     """``X' V.T`` summed in one fixed order (identical for dense and CSC ``X``)."""
     V = np.ascontiguousarray(V, dtype=np.float64)

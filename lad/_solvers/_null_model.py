@@ -24,12 +24,52 @@ __all__ = [
 ]
 
 
+# Above this many rows the interval is found among the values near the tau-th
+# order statistic (a partition, O(n)) instead of a sort of all of y.
+BRACKET_ROWS = 100_000
+
+
 def intercept_interval(y, sw, tau):
     """Both ends of the set of minimisers of ``sum sw rho_tau(y - b)``."""
+    if y.size > BRACKET_ROWS:
+        found = _bracketed_interval(y, sw, tau)
+        if found is not None:
+            return found
     order = np.argsort(y, kind="stable")
-    ys, ws = y[order], sw[order]
-    total = ws.sum()
-    cum = np.cumsum(ws)
+    return _interval(y[order], sw[order], float(sw.sum()), tau, 0.0)
+
+
+def _bracketed_interval(y, sw, tau):
+    """:func:`intercept_interval` from a sort of the values between two order
+    statistics around rank ``tau n``; None when the weights put the interval
+    outside them."""
+    n = y.size
+    k = int(tau * n)
+    d = int(10 * np.sqrt(n)) + 1000
+    lo_k, hi_k = max(k - d, 0), min(k + d, n - 1)
+    part = np.partition(y, [lo_k, hi_k])
+    a, b = part[lo_k], part[hi_k]
+    del part
+    inside = (y >= a) & (y <= b)
+    total = float(sw.sum())
+    below_a = float(sw[y < a].sum())
+    ys, ws = y[inside], sw[inside]
+    order = np.argsort(ys, kind="stable")
+    ys, ws = ys[order], ws[order]
+    inside_total = float(ws.sum())
+    # The lower end must be reached inside, and no value above b may qualify for
+    # the upper end (the weight up to b already exceeds tau).
+    if not below_a < tau * total - 1e-12 * total < below_a + inside_total:
+        return None
+    if not below_a + inside_total > tau * total + 1e-12 * total:
+        return None
+    return _interval(ys, ws, total, tau, below_a)
+
+
+def _interval(ys, ws, total, tau, offset):
+    """Both ends from sorted values ``ys`` with weights ``ws``, after ``offset``
+    of the total weight ``total`` below them."""
+    cum = offset + np.cumsum(ws)
     k = int(np.searchsorted(cum, tau * total - 1e-12 * total))
     lo = float(ys[min(k, ys.size - 1)])
     # The right end: the largest b with weighted fraction strictly below b <= tau.

@@ -15,6 +15,7 @@ scaled columns and targets are rescaled exactly first; every number returned is 
 the data's units.
 """
 
+import dataclasses
 import time
 from dataclasses import dataclass, field
 
@@ -24,10 +25,10 @@ import scipy.sparse as sp
 from .._certificate import absolute_certificate, rho, zero_threshold
 from .._penalty import L1, L2, LOWER, UPPER
 from .._progress import Progress
-from .._validation import DenseDesign, readonly
+from .._validation import DenseDesign, _fortran_float64, readonly
 from . import _globs, _qp, _simplex
 from ._cd_absolute import cd_lad
-from ._columns import column_stats, exact_products
+from ._columns import column_stats, exact_products, row_major_extent
 from ._globs import Neighbour
 from ._ipm import guess_basis, ipm_lad
 from ._irls import irls_lad, weighted_quantile
@@ -60,6 +61,10 @@ DIRECT_MAX_ENTRIES = 4000
 # columns the dense factor dominates.
 SPARSE_IPM_MAX_COLUMNS = 2000
 SPARSE_IPM_MAX_FLOPS = 5e9
+# Portnoy and Koenker's preprocessing (a subsample, then the band and the globs)
+# from this many rows on, when the subsample is at most this share of the rows.
+GLOBS_MIN_ROWS = 50_000
+GLOBS_MAX_SHARE = 0.1
 # Columns in the first working set of a penalised solve from the null vertex.
 WS_START = 10
 # The gap certifies the returned point only when the dual point meets the equality
@@ -133,12 +138,12 @@ def prepare(design, y, sw, *, tau, fit_intercept):
 
     ``design`` must be F-ordered (dense) or CSC; ``sw`` a full weight vector.
     """
-    _, col_sq, col_max = column_stats(design, readonly(np.empty(0)), fit_intercept)
+    col_sq, col_max = _column_extent(design, fit_intercept)
     scales = column_scales(col_max)
     if scales is not None:
         # The squared norms of tiny columns underflowed: measure them again.
         design = scale_design(design, scales)
-        _, col_sq, col_max = column_stats(design, readonly(np.empty(0)), fit_intercept)
+        col_sq, col_max = _column_extent(design, fit_intercept)
     y = np.asarray(y, dtype=np.float64)
     y_scale = target_scale(y)
     if y_scale != 1.0:
@@ -157,11 +162,38 @@ def prepare(design, y, sw, *, tau, fit_intercept):
     )  # fmt: skip
 
 
+def _column_extent(design, fit_intercept):
+    """``(col_sq, col_max)``: a positive ``col_sq`` marks a usable column."""
+    if isinstance(design, DenseDesign) and not design.X.flags.f_contiguous:
+        lo, hi = row_major_extent(design.X)
+        col_max = np.maximum(np.abs(lo), np.abs(hi))
+        varies = (hi > lo) if fit_intercept else (col_max > 0)
+        return varies.astype(np.float64), col_max
+    _, col_sq, col_max = column_stats(design, readonly(np.empty(0)), fit_intercept)
+    return col_sq, col_max
+
+
+def rows_layout_pays(n, p, solver):
+    """Whether a dense C-ordered ``X`` is kept as it is (no F-ordered copy): the
+    route over rows (:func:`globs_pay`) needs no other layout."""
+    return solver in ("auto", "globs") and globs_pay(n, p)
+
+
+def _kernel_layout(problem):
+    """The problem with an F-ordered design, for the kernels of a whole-problem
+    solve (after the route over rows did not pay)."""
+    design = problem.design
+    if isinstance(design, DenseDesign) and not design.X.flags.f_contiguous:
+        X = readonly(_fortran_float64(design.X))
+        return dataclasses.replace(problem, design=DenseDesign(X))
+    return problem
+
+
 def _scaled_unit(problem, unit):
     return problem.scaling.penalty(unit, DEGREE)
 
 
-def alpha_max(problem, unit):
+def alpha_max(problem, unit, *, cheap=False):
     """Exact smallest ``alpha`` at which ``w = 0`` is optimal for ``alpha * unit``.
 
     At ``w = 0`` and an optimal intercept ``b``, with ``u_i`` fixed by the sign of
@@ -172,6 +204,10 @@ def alpha_max(problem, unit):
     the interval of optimal intercepts are tried. The products are summed in a
     fixed order, so the value is the same for dense and sparse ``X``; the solver
     tests ``alpha >= alpha_max`` with the same numbers.
+
+    With ``cheap`` (a fit at ``alpha = 0``, where the value only tells whether
+    ``w = 0`` is among the optima), NaN instead of an LP or a solve: a
+    millisecond fit would otherwise spend most of its time here.
     """
     if problem.usable.size == 0:
         return 0.0
@@ -183,6 +219,8 @@ def alpha_max(problem, unit):
     down = unit_s[LOWER] < 0
     unpen = (unit_s[L1] == 0) & (unit_s[L2] == 0)
     if unpen[problem.usable].any():
+        if cheap:
+            return np.nan
         return _held_alpha_max(problem, unit, unit_s, c, up, down)
     best = np.inf
     for b in sorted(set(problem.intercept_ends)):
@@ -201,6 +239,8 @@ def alpha_max(problem, unit):
         args = (X, sw, tau, cols)
         if zero.size == 1 and problem.fit_intercept:
             best = min(best, one_zero_ratio(*args, zero[0], u, g, c, up, down))
+        elif cheap:
+            return np.nan
         else:
             best = min(best, zero_set_ratio(*args, problem.fit_intercept, zero, u, g,
                                             c, up, down))  # fmt: skip
@@ -268,7 +308,13 @@ def sparse_ipm_pays(design, alpha):
     return row_sq + k**3 / 3.0 <= SPARSE_IPM_MAX_FLOPS
 
 
-def plan(problem, alpha, unit, solver="auto", *, amax=None):
+def globs_pay(n, p):
+    """Whether ``"auto"`` solves through the subsample and the globs
+    (:func:`lad._solvers._globs.solve_subsampled`)."""
+    return n >= GLOBS_MIN_ROWS and _globs.subsample_size(n, p) <= GLOBS_MAX_SHARE * n
+
+
+def plan(problem, alpha, unit, solver="auto", *, amax=None, globs=True):
     """Decide the route of a solve (see :class:`Plan`).
 
     ``"auto"``: the null model at or above ``alpha_max``; the simplex from the null
@@ -285,7 +331,7 @@ def plan(problem, alpha, unit, solver="auto", *, amax=None):
         return Plan("null", "null")
     # At alpha = 0 too: alpha_max = 0 promises the zero vector even where other
     # optima exist (one pass over X; a solve makes several).
-    amax = alpha_max(problem, unit) if amax is None else amax
+    amax = alpha_max(problem, unit, cheap=alpha == 0) if amax is None else amax
     unpenalised = (unit[L1, problem.usable] == 0) & (unit[L2, problem.usable] == 0)
     if alpha >= amax and not unpenalised.any():
         # (With unpenalised coefficients they are fitted at every alpha.)
@@ -294,6 +340,8 @@ def plan(problem, alpha, unit, solver="auto", *, amax=None):
         solver = "irls"
     if solver != "auto":
         return Plan(solver, solver)
+    if globs and globs_pay(n, p):
+        return Plan("globs", "globs")
     if n * (p + 1) <= DIRECT_MAX_ENTRIES:
         return Plan("none", "simplex")
     if not bounded and dense and ipm_pays(n, p, alpha):
@@ -409,7 +457,8 @@ def _no_worse(problem, lp, basis, coef, b):
     """Whether a guessed vertex is at least as good as the point it came from.
 
     A guess from an inaccurate start can be a poor vertex, far (in pivots) from the
-    optimum; the crossover from the point itself never raises the objective.
+    optimum, or outside the bounds; the crossover from the point itself never
+    raises the objective.
     """
 
     def value(w, b0):
@@ -419,6 +468,11 @@ def _no_worse(problem, lp, basis, coef, b):
         )
 
     w_guess, b_guess = _simplex.point(lp, basis, problem.shape[1])
+    # The guessed rows may put a bounded coefficient outside its bounds, where the
+    # objective is infinite (the value above does not see it).
+    lower, upper = lp.pen[LOWER], lp.pen[UPPER]
+    if np.any((w_guess < lower) | (w_guess > upper)):
+        return False
     return value(w_guess, b_guess) <= value(coef, b)
 
 
@@ -435,7 +489,7 @@ def solve(problem, alpha, unit, *, solver="auto", plan_=None, start=None,
     unit_s = _scaled_unit(problem, unit)
     pen = _times(unit_s, float(alpha))
     if amax is None:
-        amax = alpha_max(problem, unit)
+        amax = alpha_max(problem, unit, cheap=alpha == 0)
     pln = plan_ or plan(problem, alpha, unit, solver, amax=amax)
     tol_abs = _tolerance(problem, options.tol)
     log = options.log
@@ -443,14 +497,20 @@ def solve(problem, alpha, unit, *, solver="auto", plan_=None, start=None,
         w = np.zeros(p)
         b = problem.b_null if problem.fit_intercept else 0.0
         return _finish(problem, pen, w, b, None, 0, 0, tol_abs, "null", None, amax)
+    found = None
     if isinstance(start, Neighbour):
-        found = _from_neighbour(problem, alpha, unit_s, start, solver, options)
-        if found is not None:
-            coef, b, u, n_iter, label = found
-            log.note(f"route {label}", 1)
-            return _finish(problem, pen, coef, b, u, n_iter, 0, tol_abs, label, None,
-                           amax)  # fmt: skip
+        found = _globbed(problem, alpha, unit_s, start, options)
         start = None
+    elif pln.warm == "globs" and start is None:
+        found = _globbed(problem, alpha, unit_s, None, options)
+    if found is not None:
+        log.note(f"route {found.label}", 1)
+        return _finish(problem, pen, found.coef, found.intercept, found.u,
+                       found.n_iter, 0, tol_abs, found.label, None, amax,
+                       fitted=found.fitted)  # fmt: skip
+    if pln.warm == "globs":
+        pln = plan(problem, alpha, unit, "auto", amax=amax, globs=False)
+    problem = _kernel_layout(problem)
     if np.any(pen[L2] > 0):
         return _solve_qp(problem, pen, tol_abs, amax, log)
     log.note(f"route {pln.label}+simplex on {n} x {p} (alpha / alpha_max = "
@@ -495,20 +555,24 @@ def solve(problem, alpha, unit, *, solver="auto", plan_=None, start=None,
                    amax)  # fmt: skip
 
 
-def _from_neighbour(problem, alpha, unit_s, near, solver, options):
-    """The globbed solve from a neighbouring quantile's fit, or None if it does
-    not pay (:mod:`lad._solvers._globs`)."""
+def _globbed(problem, alpha, unit_s, near, options):
+    """The exact solve through the globs (:mod:`lad._solvers._globs`) from a
+    neighbouring quantile's fit or, with ``near=None``, from a subsample: a
+    :class:`lad._solvers._globs.Globbed`, or None where it does not pay."""
     from .._validation import as_kernel_inputs
 
-    if problem.shape[0] < _globs.MIN_ROWS:
+    if near is not None and problem.shape[0] < _globs.MIN_ROWS:
         return None
 
     def solve_small(Xs, ys, ws, unit_small):
         small = prepare(as_kernel_inputs(Xs), ys, ws, tau=problem.tau,
                         fit_intercept=problem.fit_intercept)  # fmt: skip
+        pln = plan(small, alpha, unit_small, "auto", globs=False)
         quiet = Options(tol=options.tol, max_iter=options.max_iter)
-        return solve(small, alpha, unit_small, solver=solver, options=quiet)
+        return solve(small, alpha, unit_small, plan_=pln, options=quiet)
 
+    if near is None:
+        return _globs.solve_subsampled(problem, unit_s, solve_small, options.log)
     return _globs.solve_globbed(problem, unit_s, alpha, near, solve_small)
 
 
@@ -560,11 +624,13 @@ def _tolerance(problem, tol):
     return max(float(tol) * problem.null_objective, floor, y_floor, 1e-300)
 
 
-def _finish(problem, pen, coef, b, u, n_warm, pivots, tol_abs, label, basis, amax):
+def _finish(problem, pen, coef, b, u, n_warm, pivots, tol_abs, label, basis, amax,
+            fitted=None):  # fmt: skip
     X = as_matrix(problem.design)
     cert = absolute_certificate(
         X, problem.y, problem.sw, coef, b, pen=pen, tau=problem.tau,
-        fit_intercept=problem.fit_intercept, u_hint=u,
+        fit_intercept=problem.fit_intercept, u_hint=u, fitted=fitted,
+        col_max=problem.col_max,
     )  # fmt: skip
     scale_g = 1.0 + float(np.max(problem.col_max, initial=0.0))
     feasible = cert["dual_infeasibility"] <= FEASIBILITY_RTOL * scale_g

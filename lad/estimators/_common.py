@@ -65,6 +65,8 @@ def warn_if_null(estimator, alpha, amax, loss):
 
 def alpha_rows(alpha, amax):
     """Report rows that put ``alpha`` on the scale of the data."""
+    if np.isnan(amax):
+        return {"alpha_max": "not computed at alpha = 0 (lad.alpha_max gives it)"}
     if not np.isfinite(amax):
         return {"alpha_max": "none (an unpenalised coefficient)"}
     ratio = alpha / amax if amax > 0 else np.inf

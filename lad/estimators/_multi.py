@@ -70,7 +70,7 @@ class MultiQuantileRegressor(PenalisedMixin, RegressorMixin, BaseEstimator):
     lower_bounds, upper_bounds : float or array-like, default=None
         Bounds on the coefficients, as in :class:`LADRegressor`; every quantile
         shares the penalty and the bounds.
-    solver : {"auto", "ipm", "irls", "cd"}, default="auto"
+    solver : {"auto", "globs", "ipm", "irls", "cd"}, default="auto"
         Warm start of each exact fit, as in :class:`LADRegressor` (not used by
         ``"constrain"``).
     max_iter : int, default=100
@@ -131,7 +131,7 @@ class MultiQuantileRegressor(PenalisedMixin, RegressorMixin, BaseEstimator):
         "penalty_factor": PENALTY_CONSTRAINTS["penalty_factor"],
         "lower_bounds": PENALTY_CONSTRAINTS["lower_bounds"],
         "upper_bounds": PENALTY_CONSTRAINTS["upper_bounds"],
-        "solver": [StrOptions({"auto", "ipm", "irls", "cd"})],
+        "solver": [StrOptions({"auto", "globs", "ipm", "irls", "cd"})],
         "max_iter": [Interval(Integral, 0, None, closed="left")],
         "tol": [Interval(Real, 0, None, closed="left")],
         "n_jobs": [Integral, None],

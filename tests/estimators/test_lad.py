@@ -261,3 +261,27 @@ def test_grid_search_and_pickle():
     best = search.best_estimator_
     clone = pickle.loads(pickle.dumps(best))
     np.testing.assert_array_equal(clone.predict(X), best.predict(X))
+
+
+def test_alpha_zero_skips_the_alpha_max_lp_and_says_so():
+    # Integer y with ties at its median: alpha_max needs an LP over the rows
+    # fitted exactly by the null model. An unpenalised fit does not pay for it;
+    # its report says so, and lad.alpha_max still gives the exact value.
+    from lad import alpha_max
+
+    rng = np.random.default_rng(12)
+    X = rng.standard_normal((40, 3))
+    y = rng.integers(0, 4, 40).astype(float) + X[:, 0]
+    y[:10] = np.median(y)
+    model = LADRegressor().fit(X, y)
+    best = lad_linprog(X, y, 0.0)[0]
+    assert lad_objective(X, y, model.coef_, model.intercept_, 0.0) == pytest.approx(
+        best, rel=1e-12
+    )
+    details = model.sparsity_report().details
+    assert "not computed at alpha = 0" in str(details["alpha_max"])
+    amax = alpha_max(X, y, loss="absolute")
+    assert amax > 0
+    at = LADRegressor(alpha=amax).fit(X, y)
+    assert not np.any(at.coef_)
+    assert at.sparsity_report().details["alpha_max"] == pytest.approx(amax)

@@ -1,0 +1,69 @@
+"""Passes over the rows of a design: all that the globbed solves ask of ``X``.
+
+The preprocessing of :mod:`lad._solvers._globs` touches the full data only
+through the methods of :class:`ArrayRows`: gather a few rows, compute the
+residuals (and each row's prediction spread) of a candidate fit in one pass, and
+sum the weighted rows on either side of the band in another. Each works in
+blocks of rows, so no pass allocates more than a block beside its ``n``-vector
+results; an out-of-core or chunked array (dask) can serve the same methods chunk
+by chunk.
+"""
+
+import numpy as np
+import scipy.sparse as sp
+
+# Rows per block of a pass that needs a temporary as wide as X (the spread).
+_BLOCK_BYTES = 2**23
+
+
+class ArrayRows:
+    """The rows of an in-memory design (ndarray or CSC/CSR), target and weights."""
+
+    def __init__(self, X, y, sw):
+        self.X = X
+        self.y = y
+        self.sw = sw
+        self._csr = None
+
+    @property
+    def n(self):
+        """Number of rows."""
+        return self.X.shape[0]
+
+    def _row_major(self):
+        # Row gathers from CSC scan every column: convert once (nnz-sized).
+        if sp.issparse(self.X) and self._csr is None:
+            self._csr = self.X.tocsr()
+        return self._csr if self._csr is not None else self.X
+
+    def take(self, idx):
+        """``(X[idx], y[idx], sw[idx])`` for sorted row indices ``idx``."""
+        return self._row_major()[idx], self.y[idx], self.sw[idx]
+
+    def residuals(self, coef, intercept):
+        """``(y - X coef - intercept, X coef)``: one pass."""
+        fitted = np.asarray(self.X @ coef).ravel()
+        return self.y - fitted - intercept, fitted
+
+    def spread(self, root, offset):
+        """``||x_i' root + offset||`` for every row: the scale of the prediction
+        error at row ``i`` (one pass)."""
+        X = self._row_major()
+        n, p = X.shape
+        out = np.empty(n)
+        step = max(1024, _BLOCK_BYTES // (8 * max(root.shape[1], 1)))
+        for start in range(0, n, step):
+            Z = np.asarray(X[start : start + step] @ root) + offset
+            out[start : start + step] = np.sqrt(np.einsum("ij,ij->i", Z, Z))
+        return out
+
+    def side_sums(self, sides):
+        """``[(sum sw x, sum sw y, sum sw)]`` over the rows of each boolean mask in
+        ``sides``, all in one pass over ``X``."""
+        V = np.zeros((len(sides), self.n))
+        for k, mask in enumerate(sides):
+            V[k, mask] = self.sw[mask]
+        xs = np.asarray(self.X.T @ V.T).T
+        return [
+            (xs[k], float(V[k] @ self.y), float(V[k].sum())) for k in range(len(sides))
+        ]
