@@ -139,7 +139,7 @@ def gap_terms(r, w, b, sw, u, g, pen_k, tau, fit_intercept):
 
 
 def absolute_certificate(X, y, sw, w, b, *, pen, tau, fit_intercept, u_hint=None,
-                         fitted=None, col_max=None):  # fmt: skip
+                         fitted=None, col_max=None, unique=True):  # fmt: skip
     """Feasible dual point and gap for a candidate of the absolute / quantile problem.
 
     ``pen`` is the penalty array in estimator units. ``u_hint``, a dual point from
@@ -148,7 +148,8 @@ def absolute_certificate(X, y, sw, w, b, *, pen, tau, fit_intercept, u_hint=None
     ``dual_infeasibility``, so the caller can tell whether the gap it gives is
     meaningful. ``fitted`` (``X w``) and ``col_max`` (``max_i |x_ij|``), where the
     caller has them from its own pass, spare the certificate those passes over
-    ``X``. Returns a dict with ``gap`` (estimator units), ``u``, ``zero_set``
+    ``X``; ``unique=False`` skips the test of uniqueness (False is then
+    reported). Returns a dict with ``gap`` (estimator units), ``u``, ``zero_set``
     (row indices), ``dual_infeasibility`` (largest equality residual, in gradient
     units), ``objective`` and ``unique``.
     """
@@ -172,7 +173,8 @@ def absolute_certificate(X, y, sw, w, b, *, pen, tau, fit_intercept, u_hint=None
         "u": u,
         "zero_set": zero,
         "dual_infeasibility": 2.0 * infeas / W,
-        "unique": _nondegenerate(X, u, g, w, zero, pen_k, tau, fit_intercept),
+        "unique": unique and _nondegenerate(X, u, g, w, zero, pen_k, tau,
+                                            fit_intercept),  # fmt: skip
     }
 
 

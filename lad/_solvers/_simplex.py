@@ -48,7 +48,8 @@ class Basis:
 
     ``ws`` (int32) are the working columns; coordinate 0 is the intercept when it
     is fitted, then the columns. ``codes``, ``vec`` and ``r`` as documented in
-    :mod:`lad._kernels.simplex`; ``Minv`` the inverse basis matrix.
+    :mod:`lad._kernels.simplex`; ``Minv`` the inverse basis matrix; ``u`` the
+    rows' dual values where :func:`solve` ended optimal (else None).
     """
 
     ws: np.ndarray
@@ -56,6 +57,7 @@ class Basis:
     vec: np.ndarray
     r: np.ndarray
     Minv: np.ndarray
+    u: object = None
 
     @property
     def n_coords(self):
@@ -340,9 +342,10 @@ def price_columns(lp, ws, u, candidates):
 def solve(lp, basis, candidates, *, max_pivots, verbose=None):
     """Pivot to an optimal basis on the whole candidate set of columns.
 
-    Returns ``(basis, status, n_pivots)``; ``status`` is ``"optimal"``,
-    ``"budget"`` (``max_pivots`` reached) or ``"singular"`` (a refactorisation
-    failed: the caller falls back to a fresh start).
+    Returns ``(basis, status, n_pivots)``; ``status`` is ``"optimal"`` (the
+    basis then carries its rows' dual values as ``basis.u``), ``"budget"``
+    (``max_pivots`` reached) or ``"singular"`` (a refactorisation failed: the
+    caller falls back to a fresh start).
     """
     design = lp.design
     params = readonly(np.array([lp.tau, lp.scale]))
@@ -376,6 +379,7 @@ def solve(lp, basis, candidates, *, max_pivots, verbose=None):
         u, _ = duals(lp, basis)
         new = price_columns(lp, basis.ws, u, candidates)
         if new.size == 0:
+            basis.u = u  # the caller's certificate reuses them
             return basis, "optimal", total
         grow = max(WS_GROW_MIN, basis.ws.size)
         add_columns(lp, basis, new[:grow].astype(np.int32))
@@ -405,5 +409,5 @@ def copy(basis):
     """An independent copy (a path keeps the previous solution's basis)."""
     return replace(
         basis, ws=basis.ws.copy(), codes=basis.codes.copy(), vec=basis.vec.copy(),
-        r=basis.r.copy(), Minv=basis.Minv.copy(),
+        r=basis.r.copy(), Minv=basis.Minv.copy(), u=None,
     )  # fmt: skip

@@ -81,13 +81,15 @@ class Options:
 
     ``tol`` is relative to the null objective; ``max_iter`` bounds the warm
     start's iterations (IRLS reweightings or CD epochs); ``max_pivots`` the
-    simplex (default: 50 per coefficient plus 1000); ``log`` a
+    simplex (default: 50 per coefficient plus 1000); ``unique`` whether the
+    certificate tests the optimum for uniqueness (a path's points skip it); ``log`` a
     :class:`lad._progress.Progress` for the ``verbose`` lines.
     """
 
     tol: float = 1e-9
     max_iter: int = 100
     max_pivots: object = None
+    unique: bool = True
     log: object = field(default_factory=lambda: Progress(0, 0, "lad"))
 
 
@@ -496,7 +498,8 @@ def solve(problem, alpha, unit, *, solver="auto", plan_=None, start=None,
     if pln.warm == "null":
         w = np.zeros(p)
         b = problem.b_null if problem.fit_intercept else 0.0
-        return _finish(problem, pen, w, b, None, 0, 0, tol_abs, "null", None, amax)
+        return _finish(problem, pen, w, b, None, 0, 0, tol_abs, "null", None, amax,
+                       unique=options.unique)  # fmt: skip
     found = None
     if isinstance(start, Neighbour):
         found = _globbed(problem, alpha, unit_s, start, options)
@@ -507,7 +510,7 @@ def solve(problem, alpha, unit, *, solver="auto", plan_=None, start=None,
         log.note(f"route {found.label}", 1)
         return _finish(problem, pen, found.coef, found.intercept, found.u,
                        found.n_iter, 0, tol_abs, found.label, None, amax,
-                       fitted=found.fitted)  # fmt: skip
+                       fitted=found.fitted, unique=options.unique)  # fmt: skip
     if pln.warm == "globs":
         pln = plan(problem, alpha, unit, "auto", amax=amax, globs=False)
     problem = _kernel_layout(problem)
@@ -547,12 +550,12 @@ def solve(problem, alpha, unit, *, solver="auto", plan_=None, start=None,
                                            verbose=progress)  # fmt: skip
         pivots += more
     coef, b = _simplex.point(lp, basis, p)
-    u, _ = _simplex.duals(lp, basis)
+    u = basis.u if status == "optimal" else _simplex.duals(lp, basis)[0]
     label = "simplex" if pln.warm == "none" else f"{pln.label}+simplex"
     log.note(f"simplex: {pivots} pivots ({status}); {time.perf_counter() - t0:.2f} s "
              "in all", 1)  # fmt: skip
     return _finish(problem, pen, coef, b, u, n_warm, pivots, tol_abs, label, basis,
-                   amax)  # fmt: skip
+                   amax, unique=options.unique)  # fmt: skip
 
 
 def _globbed(problem, alpha, unit_s, near, options):
@@ -625,12 +628,12 @@ def _tolerance(problem, tol):
 
 
 def _finish(problem, pen, coef, b, u, n_warm, pivots, tol_abs, label, basis, amax,
-            fitted=None):  # fmt: skip
+            fitted=None, unique=True):  # fmt: skip
     X = as_matrix(problem.design)
     cert = absolute_certificate(
         X, problem.y, problem.sw, coef, b, pen=pen, tau=problem.tau,
         fit_intercept=problem.fit_intercept, u_hint=u, fitted=fitted,
-        col_max=problem.col_max,
+        col_max=problem.col_max, unique=unique,
     )  # fmt: skip
     scale_g = 1.0 + float(np.max(problem.col_max, initial=0.0))
     feasible = cert["dual_infeasibility"] <= FEASIBILITY_RTOL * scale_g
@@ -693,6 +696,7 @@ def path(problem, alphas, unit, *, options=Options(), progress=None):
     """
     alphas = np.asarray(alphas, dtype=np.float64)
     progress = progress or Progress(0, 0, "lad")
+    options = dataclasses.replace(options, unique=False)
     k = alphas.size
     p = problem.shape[1]
     coefs = np.zeros((p, k))
