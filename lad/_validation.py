@@ -6,6 +6,7 @@ through :func:`as_kernel_inputs`: float64, a fixed layout, int32 sparse indices 
 read-only views, so each kernel compiles exactly one signature.
 """
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -61,18 +62,21 @@ class CSCDesign:
     indptr: np.ndarray
     shape: tuple
 
-    def _matrix(self):
+    @functools.cached_property
+    def matrix(self):
+        """The SciPy CSC matrix over the same arrays (built once: a small fit asks
+        for it a few dozen times, and each construction checks its indices)."""
         return sp.csc_matrix(
             (self.data, self.indices, self.indptr), shape=self.shape, copy=False
         )
 
     def matvec(self, w):
         """Return ``X @ w``."""
-        return self._matrix() @ w
+        return self.matrix @ w
 
     def rmatvec(self, v):
         """Return ``X.T @ v``."""
-        return self._matrix().T @ v
+        return self.matrix.T @ v
 
 
 def check_params(estimator):

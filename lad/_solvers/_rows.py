@@ -60,10 +60,12 @@ class ArrayRows:
     def side_sums(self, sides):
         """``[(sum sw x, sum sw y, sum sw)]`` over the rows of each boolean mask in
         ``sides``, all in one pass over ``X``."""
-        V = np.zeros((len(sides), self.n))
+        V = np.empty((len(sides), self.n))
         for k, mask in enumerate(sides):
-            V[k, mask] = self.sw[mask]
-        xs = np.asarray(self.X.T @ V.T).T
+            np.multiply(self.sw, mask, out=V[k])
+        # V @ X (rows times a row-major or column-major X) is one BLAS product;
+        # X.T @ V.T was twice as slow on a C-ordered X.
+        xs = np.asarray(V @ self.X) if not sp.issparse(self.X) else (self.X.T @ V.T).T
         return [
             (xs[k], float(V[k] @ self.y), float(V[k].sum())) for k in range(len(sides))
         ]

@@ -16,7 +16,6 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 import scipy.linalg as sla
-import scipy.sparse as sp
 
 from .._kernels.simplex import (
     BUDGET,
@@ -98,9 +97,7 @@ def _columns(design, rows, ws):
 def _matrix(design):
     if isinstance(design, DenseDesign):
         return design.X
-    return sp.csc_matrix(
-        (design.data, design.indices, design.indptr), shape=design.shape
-    )
+    return design.matrix
 
 
 def _matvec(design, ws, beta_cols):

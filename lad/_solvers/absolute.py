@@ -20,7 +20,6 @@ import time
 from dataclasses import dataclass, field
 
 import numpy as np
-import scipy.sparse as sp
 
 from .._certificate import absolute_certificate, rho, zero_threshold
 from .._penalty import L1, L2, LOWER, UPPER
@@ -124,9 +123,7 @@ def as_matrix(design):
     """The design as an ndarray or a CSC matrix, for SciPy (no copy)."""
     if isinstance(design, DenseDesign):
         return design.X
-    return sp.csc_matrix(
-        (design.data, design.indices, design.indptr), shape=design.shape, copy=False
-    )
+    return design.matrix
 
 
 def null_objective(y, sw, tau, fit_intercept):
