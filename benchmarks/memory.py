@@ -59,6 +59,7 @@ def measure(quick):
     for kind, n_full, n_quick, label in [
         ("lasso", 1_000_000, 100_000, "LassoL1 tall {n}x100"),
         ("lad", 1_000_000, 20_000, "LADRegressor tall {n}x20"),
+        ("lad", 10_000_000, 50_000, "LADRegressor tall {n}x20"),
     ]:
         n = n_quick if quick else n_full
         with tempfile.TemporaryDirectory(prefix="lad-bench-mem-") as tmp:
@@ -87,4 +88,25 @@ def measure(quick):
 
 
 if __name__ == "__main__":
-    print(json.dumps(measure("--quick" in sys.argv), indent=1))
+    quick = "--quick" in sys.argv
+    res = measure(quick)
+    print(json.dumps(res, indent=1))
+    if not quick:
+        lines = [
+            "# Peak memory of the tall fits",
+            "",
+            "Growth of the peak resident set during one fit (validation, copies, "
+            "solve, certificate), in a fresh process after a small warm-up fit; "
+            "C-ordered float64 X as np.load gives it.",
+            "",
+            "| fit | X (MiB) | extra (MiB) | extra / X |",
+            "|---|---|---|---|",
+        ]
+        for label, v in res.items():
+            if "error" in v:
+                lines.append(f"| {label} | | | error: {v['error'][:80]} |")
+                continue
+            lines.append(f"| {label} | {v['x_mib']:.0f} | {v['extra_mib']:.0f} "
+                         f"| {v['extra_over_x']:.2f} |")  # fmt: skip
+        out = Path(__file__).resolve().parent / "results" / "memory.md"
+        out.write_text("\n".join(lines) + "\n")

@@ -92,6 +92,13 @@ def factors(n_free, share2, seed):
     return pf
 
 
+def diabetes():
+    """scikit-learn's bundled diabetes data (442 x 10), as a new user meets it."""
+    from sklearn.datasets import load_diabetes
+
+    return load_diabetes(return_X_y=True)
+
+
 def heavy_tailed(n, p, k, seed):
     """Student-t(2) noise and 5% gross outliers in ``y``."""
     X, y, _ = make_sparse_regression(
@@ -225,6 +232,15 @@ def problems(quick=False):
             lambda n=n: heavy_tailed(n, 20, 10, 6),
         )
     )
+    n = size(10_000_000, 50_000)
+    out.append(
+        Problem(
+            f"lad tall t(2)+5% outliers {n}x20",
+            "fit",
+            "absolute",
+            lambda n=n: heavy_tailed(n, 20, 10, 16),
+        )
+    )
     n, p = size((2000, 1000), (500, 250))
     out.append(
         Problem(
@@ -233,6 +249,16 @@ def problems(quick=False):
             "absolute",
             lambda n=n, p=p: heavy_tailed(n, p, 20, 7),
             alpha_div=10,
+        )
+    )
+    out.append(
+        Problem(
+            "lad 5-fold CV diabetes 442x10 100 alphas",
+            "cv",
+            "absolute",
+            diabetes,
+            n_alphas=100,
+            eps=1e-3,
         )
     )
     n, p = size((5000, 500), (1000, 100))

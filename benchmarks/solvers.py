@@ -35,6 +35,7 @@ class Solver:
     exact: bool = False  # exact LP / simplex-type solver (LAD problems)
     jit: bool = False  # needs an in-process warm-up before forked timings
     fork: bool = True  # False: run in-process (no time cap), e.g. with n_jobs
+    budget: bool = False  # runs to a time budget: reported, never a speed anchor
 
 
 def _quiet(fn):
@@ -48,6 +49,112 @@ def _quiet(fn):
 
 def _est(model):
     return np.ravel(model.coef_).copy(), float(model.intercept_)
+
+
+# --- the seeds' way: Adam on the L1 loss --------------------------------------------
+
+# Seconds an Adam run may take (its best objective within them is reported).
+ADAM_BUDGET = 30.0
+ADAM_BATCH = 256
+ADAM_LR = 1e-2
+
+
+def _pinball(r, q):
+    return float(np.mean(np.where(r >= 0, q * r, (q - 1.0) * r)))
+
+
+def adam_l1(X, y, q=0.5, budget=ADAM_BUDGET, seed=0):
+    """A linear model trained as the tutorials train it: ``torch.nn.L1Loss`` (the
+    pinball loss for ``q != 0.5``), mini-batch Adam, float32, learning rate
+    ``ADAM_LR`` divided by 10 whenever an epoch does not improve the full
+    objective; stops at ``budget`` seconds and returns the best epoch's
+    ``(coef, intercept, label)``. Without PyTorch a NumPy Adam with the same
+    schedule stands in (the label says which)."""
+    import time
+
+    try:
+        import torch
+    except ImportError:
+        torch = None
+    rng = np.random.default_rng(seed)
+    n, p = X.shape
+    Xd = np.asarray(X.toarray() if sp.issparse(X) else X)
+    t_end = time.perf_counter() + budget
+    best = (np.inf, np.zeros(p), float(np.median(y)))
+    lr = ADAM_LR
+    if torch is not None:
+        torch.set_num_threads(1)
+        torch.manual_seed(seed)
+        Xt = torch.from_numpy(Xd.astype(np.float32))
+        yt = torch.from_numpy(np.asarray(y, dtype=np.float32))
+        model = torch.nn.Linear(p, 1)
+        opt = torch.optim.Adam(model.parameters(), lr=lr)
+
+        def loss_fn(pred, target):
+            r = target - pred
+            if q == 0.5:
+                return torch.nn.functional.l1_loss(pred, target)
+            return torch.mean(torch.maximum(q * r, (q - 1.0) * r))
+
+        while time.perf_counter() < t_end:
+            for idx in np.array_split(rng.permutation(n), max(n // ADAM_BATCH, 1)):
+                i = torch.from_numpy(idx)
+                opt.zero_grad()
+                loss_fn(model(Xt[i]).ravel(), yt[i]).backward()
+                opt.step()
+                if time.perf_counter() >= t_end:
+                    break
+            w = model.weight.detach().numpy().ravel().astype(np.float64)
+            b = float(model.bias.detach().numpy()[0])
+            f = _pinball(y - Xd @ w - b, q)
+            if f < best[0]:
+                best = (f, w, b)
+            else:
+                lr /= 10
+                for g in opt.param_groups:
+                    g["lr"] = lr
+        return best[1], best[2], "torch"
+    # NumPy stand-in: Adam (beta 0.9, 0.999) on the subgradient, same schedule.
+    theta = np.zeros(p + 1)
+    theta[-1] = best[2]
+    m1 = np.zeros(p + 1)
+    m2 = np.zeros(p + 1)
+    t = 0
+    Xf = Xd.astype(np.float32)
+    while time.perf_counter() < t_end:
+        for idx in np.array_split(rng.permutation(n), max(n // ADAM_BATCH, 1)):
+            r = y[idx] - Xf[idx] @ theta[:p] - theta[p]
+            s = np.where(r > 0, -q, 1.0 - q) / idx.size
+            g = np.concatenate([Xf[idx].T @ s, [s.sum()]])
+            t += 1
+            m1 = 0.9 * m1 + 0.1 * g
+            m2 = 0.999 * m2 + 0.001 * g * g
+            theta -= lr * (m1 / (1 - 0.9**t)) / (np.sqrt(m2 / (1 - 0.999**t)) + 1e-8)
+            if time.perf_counter() >= t_end:
+                break
+        f = _pinball(y - Xd @ theta[:p] - theta[p], q)
+        if f < best[0]:
+            best = (f, theta[:p].copy(), float(theta[p]))
+        else:
+            lr /= 10
+    return best[1], best[2], "numpy"
+
+
+def adam_solver(X, y, q):
+    """The :func:`adam_l1` row of an unpenalised LAD problem (``ADAM_BUDGET`` s,
+    which run.py lowers to half the per-fit cap)."""
+    try:
+        import torch  # noqa: F401
+
+        name = "torch Adam on L1Loss (float32)"
+    except ImportError:
+        name = "NumPy Adam on L1 (stand-in: no torch)"
+
+    def fit(tol):
+        coef, b, _ = adam_l1(X, y, q, ADAM_BUDGET)
+        return coef, b
+
+    return Solver(name, fit, (None,), anchor=False, budget=True)
 
 
 # --- exact LP references (scipy HiGHS) -----------------------------------------------
@@ -215,6 +322,7 @@ def fit_solvers(prob):
             return np.asarray(r.params[1:]).copy(), float(r.params[0])
 
         out.append(Solver("statsmodels QuantReg", _quiet(sm_fit), LADDER[:4]))
+        out.append(adam_solver(X, y, q))
         out.append(
             Solver(
                 "scipy linprog dual LP",
@@ -270,6 +378,8 @@ def cv_solvers(prob):
     from sklearn.linear_model import LassoCV
 
     X, y, alphas = prob.data["X"], prob.data["y"], prob.data["alphas"]
+    if prob.loss == "absolute":
+        return lad_cv_solvers(prob)
 
     def lad_fit(tol):
         m = lad.LassoL1CV(alphas=alphas, cv=CV, tol=tol, max_iter=MAX_ITER).fit(X, y)
@@ -282,6 +392,37 @@ def cv_solvers(prob):
     return [
         Solver("lad LassoL1CV", _quiet(lad_fit), anchor=False, jit=True),
         Solver("sklearn LassoCV", _quiet(sk_fit)),
+    ]
+
+
+def lad_cv_solvers(prob):
+    """LADRegressorCV against GridSearchCV(QuantileRegressor), same grid and folds,
+    both in one process (the error of a fold: the mean pinball loss)."""
+    from sklearn.linear_model import QuantileRegressor
+    from sklearn.metrics import make_scorer, mean_pinball_loss
+    from sklearn.model_selection import GridSearchCV
+
+    X, y, alphas, q = prob.data["X"], prob.data["y"], prob.data["alphas"], prob.quantile
+
+    def lad_fit(tol):
+        m = lad.LADRegressorCV(alphas=alphas, quantile=q, cv=CV, tol=tol).fit(X, y)
+        return (float(m.alpha_),) + _est(m)
+
+    def qr_fit(tol):
+        est = QuantileRegressor(quantile=q, solver="highs")
+        score = make_scorer(mean_pinball_loss, alpha=q, greater_is_better=False)
+        gs = GridSearchCV(est, {"alpha": list(alphas / 2)}, cv=CV, scoring=score)
+        gs.fit(X, y)
+        return (float(gs.best_params_["alpha"]) * 2,) + _est(gs.best_estimator_)
+
+    return [
+        Solver("lad LADRegressorCV", _quiet(lad_fit), LAD_LADDER, False, jit=True),
+        Solver(
+            "sklearn GridSearchCV(QuantileRegressor)",
+            _quiet(qr_fit),
+            (None,),
+            exact=True,
+        ),  # fmt: skip
     ]
 
 
