@@ -60,19 +60,25 @@ def test_globbed_fits_are_exact_and_certified(case):
         assert model.estimators_[k].sparsity_report().converged
 
 
+def _band_sizes(monkeypatch):
+    """The list that receives the band's size at each round of the globs."""
+    sizes = []
+    original = _globs._small
+
+    def counting(rows, band, above, below):
+        sizes.append(int(band.sum()))
+        return original(rows, band, above, below)
+
+    monkeypatch.setattr(_globs, "_small", counting)
+    return sizes
+
+
 def test_rows_on_the_wrong_side_join_the_band(monkeypatch):
     # With no margin the first band misses rows that change sign: the pass over
     # the rows finds them, and the second solve is exact.
     X, y, _ = _data(seed=1)
-    rounds = []
-    original = _globs._small
-
-    def counting(*args):
-        rounds.append(int(args[1].sum()))
-        return original(*args)
-
+    rounds = _band_sizes(monkeypatch)
     monkeypatch.setattr(_globs, "MARGIN", 0.0)
-    monkeypatch.setattr(_globs, "_small", counting)
     model = MultiQuantileRegressor([0.5, 0.6]).fit(X, y)
     assert len(rounds) >= 2 and rounds[1] > rounds[0]
     best = lad_linprog(X, y, 0.0, tau=0.6)[0]
@@ -164,15 +170,8 @@ def test_a_band_too_narrow_is_repaired_in_further_rounds(monkeypatch):
     # widen it while the misses are many, then add the few left, and the end is
     # exact.
     X, y, _ = _data(n=4000, p=4, seed=7)
-    rounds = []
-    original = _globs._small
-
-    def counting(*args):
-        rounds.append(int(args[1].sum()))
-        return original(*args)
-
+    rounds = _band_sizes(monkeypatch)
     monkeypatch.setattr(_globs, "BAND_FACTOR", 0.1)
-    monkeypatch.setattr(_globs, "_small", counting)
     model = _subsampled(X, y, quantile=0.6)
     assert len(rounds) >= 3 and rounds == sorted(rounds) and rounds[-1] > rounds[0]
     best = lad_linprog(X, y, 0.0, tau=0.6)[0]
