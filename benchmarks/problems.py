@@ -92,6 +92,17 @@ def factors(n_free, share2, seed):
     return pf
 
 
+def sparse_gaussian(n, p, density, k, seed):
+    """CSR with standard-normal entries, ``k`` true coefficients, t(2) noise: the
+    wide sparse LAD-Lasso a new user tries first."""
+    rng = np.random.default_rng(seed)
+    X = sp.random(n, p, density=density, format="csr", random_state=seed,
+                  data_rvs=rng.standard_normal)  # fmt: skip
+    w = np.zeros(p)
+    w[:k] = 2.0 * rng.standard_normal(k)
+    return X, X @ w + rng.standard_t(2, n)
+
+
 def diabetes():
     """scikit-learn's bundled diabetes data (442 x 10), as a new user meets it."""
     from sklearn.datasets import load_diabetes
@@ -249,6 +260,16 @@ def problems(quick=False):
             "absolute",
             lambda n=n, p=p: heavy_tailed(n, p, 20, 7),
             alpha_div=10,
+        )
+    )
+    n, p = size((2000, 5000), (500, 1250))
+    out.append(
+        Problem(
+            f"lad-lasso sparse wide {n}x{p} csr d=0.01 0.19 amax",
+            "fit",
+            "absolute",
+            lambda n=n, p=p: sparse_gaussian(n, p, 0.01, 20, 17),
+            alpha_div=1 / 0.19,
         )
     )
     out.append(
