@@ -173,8 +173,8 @@ def absolute_certificate(X, y, sw, w, b, *, pen, tau, fit_intercept, u_hint=None
         "u": u,
         "zero_set": zero,
         "dual_infeasibility": 2.0 * infeas / W,
-        "unique": unique and _nondegenerate(X, u, g, w, zero, pen_k, tau,
-                                            fit_intercept),  # fmt: skip
+        "unique": unique
+        and _nondegenerate(X, u, g, w, zero, pen_k, tau, fit_intercept),  # fmt: skip
     }
 
 

@@ -103,9 +103,9 @@ def _rows_of(problem):
 
 def _weighted_thresholds(score, sw, probs):
     """Weighted quantiles ``probs`` of ``score`` (over a subsample of the rows)."""
-    n = score.size
-    if n > THRESHOLD_ROWS:
-        pick = np.random.default_rng(SEED).choice(n, THRESHOLD_ROWS, replace=False)
+    if score.size > THRESHOLD_ROWS:
+        pick = np.random.default_rng(SEED).choice(score.size, THRESHOLD_ROWS,
+                                                  replace=False)  # fmt: skip
         score, sw = score[pick], sw[pick]
     order = np.argsort(score, kind="stable")
     cum = np.cumsum(sw[order])
@@ -117,8 +117,8 @@ def _weighted_thresholds(score, sw, probs):
         elif p >= 1:
             out.append(np.inf)
         else:
-            k = min(int(np.searchsorted(cum, p)), n - 1)
-            out.append(float(score[order][min(k, order.size - 1)]))
+            k = min(int(np.searchsorted(cum, p)), order.size - 1)
+            out.append(float(score[order[k]]))
     return out
 
 
@@ -145,6 +145,8 @@ def _rounds(problem, rows, score, thresholds, unit_s, solve_small, n_iter, prefi
         Xs, ys, ws = _small(rows, band, above, below)
         res = solve_small(Xs, ys, ws, unit_s)
         n_iter += res.n_iter
+        if not res.converged:
+            return None  # not the small optimum: the whole problem decides
         r, fitted = rows.residuals(res.coef, res.intercept)
         thr = zero_threshold(problem.y, fitted, res.intercept)
         wrong = (above & (r < -thr)) | (below & (r > thr))
@@ -236,9 +238,9 @@ def solve_subsampled(problem, unit_s, solve_small, log=None):
     pick = np.sort(np.random.default_rng(SEED).choice(live, m, replace=False))
     Xs, ys, ws = rows.take(pick)
     res = solve_small(Xs, ys, ws, unit_s)
-    r, _ = rows.residuals(res.coef, res.intercept)
+    # (An inexact subsample fit is still a guess: the rounds decide.)
     root, offset = _spread_root(Xs, ws, problem.fit_intercept)
-    score = r / np.maximum(rows.spread(root, offset), 1e-300)
+    score = rows.scores(res.coef, res.intercept, root, offset)
     half = 0.5 * BAND_FACTOR * m / live.size
     if log is not None:
         log.note(f"subsample of {m} rows solved ({res.solver}); band of about "

@@ -2,8 +2,9 @@
 
 The preprocessing of :mod:`lad._solvers._globs` touches the full data only
 through the methods of :class:`ArrayRows`: gather a few rows, compute the
-residuals (and each row's prediction spread) of a candidate fit in one pass, and
-sum the weighted rows on either side of the band in another. Each works in
+residuals of a candidate fit (or its residuals over each row's prediction
+spread) in one pass, and sum the weighted rows on either side of the band in
+another. Each works in
 blocks of rows, so no pass allocates more than a block beside its ``n``-vector
 results; an out-of-core or chunked array (dask) can serve the same methods chunk
 by chunk.
@@ -45,16 +46,22 @@ class ArrayRows:
         fitted = np.asarray(self.X @ coef).ravel()
         return self.y - fitted - intercept, fitted
 
-    def spread(self, root, offset):
-        """``||x_i' root + offset||`` for every row: the scale of the prediction
-        error at row ``i`` (one pass)."""
+    def scores(self, coef, intercept, root, offset):
+        """``r_i / ||x_i' root + offset||`` for every row: the residual of a fit
+        over the scale of its prediction error at row ``i`` (one pass: the fit
+        and the spread come from one product per block)."""
         X = self._row_major()
-        n, p = X.shape
+        n = X.shape[0]
+        k = root.shape[1]
+        both = np.column_stack([root, coef])
         out = np.empty(n)
-        step = max(1024, _BLOCK_BYTES // (8 * max(root.shape[1], 1)))
+        step = max(1024, _BLOCK_BYTES // (8 * (k + 1)))
         for start in range(0, n, step):
-            Z = np.asarray(X[start : start + step] @ root) + offset
-            out[start : start + step] = np.sqrt(np.einsum("ij,ij->i", Z, Z))
+            Z = np.asarray(X[start : start + step] @ both)
+            Z[:, :k] += offset
+            spread = np.sqrt(np.einsum("ij,ij->i", Z[:, :k], Z[:, :k]))
+            r = self.y[start : start + step] - Z[:, k] - intercept
+            out[start : start + step] = r / np.maximum(spread, 1e-300)
         return out
 
     def side_sums(self, sides):
