@@ -50,13 +50,27 @@ ZERO_RTOL = 1e-10
 
 def rho(r, tau):
     """Twice the pinball loss, ``2 rho_tau(r)``; equals ``|r|`` at ``tau = 0.5``."""
-    return 2.0 * np.where(r >= 0, tau * r, (tau - 1.0) * r)
+    # The values of np.where(r >= 0, tau r, (tau - 1) r), bit for bit (the
+    # certificate's row terms rho - u r then vanish exactly), with one temporary
+    # instead of four: at 1e7 rows that was 0.17 s a call.
+    r = np.asarray(r, dtype=np.float64)
+    out = np.multiply(r, tau, out=np.empty_like(r))
+    np.multiply(r, tau - 1.0, out=out, where=r < 0)
+    out *= 2.0
+    return out
 
 
 def zero_threshold(y, fitted, intercept):
     """Absolute threshold under which a residual is treated as an exact zero."""
-    scale = np.max(np.abs(y), initial=0.0) + np.max(np.abs(fitted), initial=0.0)
+    scale = _max_abs(y) + _max_abs(fitted)
     return ZERO_RTOL * (scale + abs(intercept)) + 1e-300
+
+
+def _max_abs(v):
+    # max(|v|) without the temporary |v|.
+    if v.size == 0:
+        return 0.0
+    return float(max(np.max(v), -np.min(v)))
 
 
 def kernel_penalty(pen, W):

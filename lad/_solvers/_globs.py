@@ -104,8 +104,8 @@ def _rows_of(problem):
 def _weighted_thresholds(score, sw, probs):
     """Weighted quantiles ``probs`` of ``score`` (over a subsample of the rows)."""
     if score.size > THRESHOLD_ROWS:
-        pick = np.random.default_rng(SEED).choice(score.size, THRESHOLD_ROWS,
-                                                  replace=False)  # fmt: skip
+        # With replacement: a draw without it permutes all n indices.
+        pick = np.random.default_rng(SEED).integers(0, score.size, THRESHOLD_ROWS)
         score, sw = score[pick], sw[pick]
     order = np.argsort(score, kind="stable")
     cum = np.cumsum(sw[order])
