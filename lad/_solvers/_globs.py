@@ -172,7 +172,7 @@ def _rounds(problem, rows, score, thresholds, unit_s, solve_small, n_iter, prefi
     return None
 
 
-def solve_globbed(problem, unit_s, alpha, near, solve_small):
+def solve_globbed(problem, unit_s, near, solve_small):
     """The exact solve from a neighbouring quantile's fit (:class:`Neighbour`).
 
     ``unit_s`` is the penalty in the problem's scaled units; ``solve_small(Xs,

@@ -578,7 +578,7 @@ def _globbed(problem, alpha, unit_s, near, options):
 
     if near is None:
         return _globs.solve_subsampled(problem, unit_s, solve_small, options.log)
-    return _globs.solve_globbed(problem, unit_s, alpha, near, solve_small)
+    return _globs.solve_globbed(problem, unit_s, near, solve_small)
 
 
 def _solve_qp(problem, pen, tol_abs, amax, log):
