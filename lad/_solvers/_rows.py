@@ -4,16 +4,15 @@ The preprocessing of :mod:`lad._solvers._globs` touches the full data only
 through the methods of :class:`ArrayRows`: gather a few rows, compute the
 residuals of a candidate fit (or its residuals over each row's prediction
 spread) in one pass, and sum the weighted rows on either side of the band in
-another. Each works in
-blocks of rows, so no pass allocates more than a block beside its ``n``-vector
-results; an out-of-core or chunked array (dask) can serve the same methods chunk
-by chunk.
+another. No pass allocates more than a block of rows beside its ``n``-vector
+results, so an out-of-core or chunked array (dask) can serve the same methods
+chunk by chunk.
 """
 
 import numpy as np
 import scipy.sparse as sp
 
-# Rows per block of a pass that needs a temporary as wide as X (the spread).
+# Bytes per block of a pass that needs a temporary as wide as X (the scores).
 _BLOCK_BYTES = 2**23
 
 
