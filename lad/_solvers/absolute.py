@@ -572,9 +572,11 @@ def _globbed(problem, alpha, unit_s, near, options):
     def solve_small(Xs, ys, ws, unit_small):
         small = prepare(as_kernel_inputs(Xs), ys, ws, tau=problem.tau,
                         fit_intercept=problem.fit_intercept)  # fmt: skip
-        pln = plan(small, alpha, unit_small, "auto", globs=False)
+        # alpha_max once, for the plan and the solve.
+        amax = alpha_max(small, unit_small, cheap=alpha == 0)
+        pln = plan(small, alpha, unit_small, "auto", amax=amax, globs=False)
         quiet = Options(tol=options.tol, max_iter=options.max_iter)
-        return solve(small, alpha, unit_small, plan_=pln, options=quiet)
+        return solve(small, alpha, unit_small, plan_=pln, options=quiet, amax=amax)
 
     if near is None:
         return _globs.solve_subsampled(problem, unit_s, solve_small, options.log)
